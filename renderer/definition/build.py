@@ -1,0 +1,366 @@
+"""Check the meaning of structurally valid documents and build the frozen model."""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from renderer.definition.errors import LoadError, did_you_mean, format_path
+from renderer.definition.expressions import Expression, ExpressionError, compile_expression
+from renderer.definition.functions import FUNCTIONS
+from renderer.definition.model import (
+    Block, Branch, City, Condition, ConfirmSection, Definition, Field, Journey, Link, Page, Popup, Position,
+    Result, Route, Rule, Section, ShowItem, Button, Call,
+)
+from renderer.definition.reader import Document
+
+# Names every expression may use besides the journey's own field ids.
+CONTEXT_ROOTS = frozenset({"person", "resident", "lists", "cities", "derived", "today", "outcome"})
+PERSON_KEYS = frozenset({"name", "id_number", "id_type", "resident_type", "phone", "gender", "birth_date"})
+OUTCOME_KEYS = frozenset({"code", "reason", "application_id"})
+# Field keys that hold expressions (compiled at load) rather than literal settings.
+EXPRESSION_PROPS = ("options", "value", "documents", "city")
+CONDITION_KEYS = ("when", "required", "enabled")
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# A string default naming context (person.phone) is an expression; anything else is a literal.
+CONTEXT_DEFAULT = re.compile(r"^(person|resident|derived)\.[a-z_]+$")
+BUTTON_ROUTES = ("ok", "invalid")
+
+
+@dataclass
+class Origin:
+    """The document and path a piece of YAML came from (fragments keep their own file)."""
+
+    doc: Document
+    path: list[object]
+
+    def at(self, *more: object) -> "Origin":
+        return Origin(self.doc, [*self.path, *more])
+
+    def position(self) -> Position:
+        return self.doc.position(self.path)
+
+
+@dataclass
+class Builder:
+    lists: Mapping[str, Any]
+    residents: Mapping[str, Mapping[str, Any]]
+    errors: list[LoadError] = field(default_factory=list)
+
+    def error(self, code: str, message: str, origin: Origin, hint: str = "") -> None:
+        self.errors.append(LoadError(code, message, origin.position(), format_path(origin.path), hint))
+
+    # ------------------------------------------------------------------ expressions
+
+    def expression(self, source: Any, origin: Origin, roots: frozenset[str]) -> Expression | None:
+        """Compile `source`, reporting syntax and name errors at their column."""
+        text = str(source)
+        try:
+            expr = compile_expression(text, known_roots=roots, functions=FUNCTIONS)
+        except ExpressionError as exc:
+            pos = origin.position()
+            quoted = 1 if getattr(source, "style", None) in ("'", '"') else 0
+            self.errors.append(LoadError(exc.code, f"in expression '{text}': {exc.message}",
+                                         Position(pos.file, pos.line, pos.col + quoted + exc.offset),
+                                         format_path(origin.path), _expression_hint(exc.code)))
+            return None
+        self._check_context_names(expr, origin)
+        return expr
+
+    def _check_context_names(self, expr: Expression, origin: Origin) -> None:
+        resident_keys = {k for r in self.residents.values() for k in r} | {"type"}
+        known = {"lists": set(self.lists), "person": PERSON_KEYS, "resident": resident_keys, "outcome": OUTCOME_KEYS}
+        for name in sorted(expr.names):
+            root, _, rest = name.partition(".")
+            second = rest.split(".")[0]
+            if root in known and second and second not in known[root]:
+                self.error("expr.unknown_name", f"'{root}.{second}' is not defined.", origin,
+                           f"use one of: {', '.join(sorted(known[root]))}.{did_you_mean(second, known[root])}")
+
+    def condition(self, value: Any, origin: Origin, roots: frozenset[str], default: bool) -> Condition:
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        return self.expression(value, origin, roots) or default
+
+    def text(self, value: str, origin: Origin, roots: frozenset[str]) -> str:
+        """Check the {placeholders} of a text; the text itself is kept as written."""
+        for match in PLACEHOLDER.finditer(value):
+            self.expression(match.group(1), origin, roots)
+        return value
+
+    # ------------------------------------------------------------------ journeys
+
+    def journey(self, doc: Document, fragments: Mapping[str, Document]) -> Journey | None:
+        data = doc.data
+        origin = Origin(doc, [])
+        raw_pages, results_raw, popups_raw = self._expand(origin, fragments)
+        field_ids = self._field_ids(raw_pages)
+        roots = CONTEXT_ROOTS | frozenset(field_ids)
+        derived = {name: self.expression(src, origin.at("derived", name), roots)
+                   for name, src in (data.get("derived") or {}).items()}
+        steps = tuple(data.get("steps") or ())
+        page_ids = [p.get("id") for p, _ in raw_pages]
+        for pid in {p for p in page_ids if page_ids.count(p) > 1}:
+            self.error("page.duplicate_id", f"page id '{pid}' is used twice.", origin.at("pages"),
+                       "give every page its own id")
+        results = {r["id"]: self._result(r, o, roots, page_ids) for r, o in results_raw}
+        popups = {pid: self._popup(pid, p, o, roots, page_ids) for pid, (p, o) in popups_raw.items()}
+        pages = tuple(self._page(p, o, roots, steps, page_ids, results, popups) for p, o in raw_pages)
+        self._check_confirm_edits(pages, raw_pages)
+        return Journey(id=str(data["journey"]), title=str(data["title"]), steps=steps, pages=pages,
+                       results=results, popups=popups,
+                       derived={k: v for k, v in derived.items() if v is not None},
+                       home_link=data.get("home_link"))
+
+    def _expand(self, origin: Origin, fragments: Mapping[str, Document]) -> tuple[
+            list[tuple[Any, Origin]], list[tuple[Any, Origin]], dict[str, tuple[Any, Origin]]]:
+        """Pages, results and popups of a journey with its includes put in place."""
+        data = origin.doc.data
+        pages: list[tuple[Any, Origin]] = []
+        results = [(r, origin.at("results", i)) for i, r in enumerate(data.get("results") or [])]
+        popups = {k: (v, origin.at("popups", k)) for k, v in (data.get("popups") or {}).items()}
+        for i, entry in enumerate(data.get("pages") or []):
+            if "include" not in entry:
+                pages.append((entry, origin.at("pages", i)))
+                continue
+            name = entry["include"]
+            fragment = fragments.get(name)
+            if fragment is None:
+                self.error("ref.unknown_fragment", f"no fragment named '{name}'.", origin.at("pages", i, "include"),
+                           f"fragments are: {', '.join(sorted(fragments))}.{did_you_mean(name, fragments)}")
+                continue
+            frag = Origin(fragment, [])
+            overrides = entry.get("override") or {}
+            frag_page_ids = [p.get("id") for p in fragment.data.get("pages") or []]
+            for page_id in overrides:
+                if page_id not in frag_page_ids:
+                    self.error("ref.unknown_page", f"fragment '{name}' has no page '{page_id}' to override.",
+                               origin.at("pages", i, "override", page_id),
+                               f"its pages are: {', '.join(frag_page_ids)}.{did_you_mean(page_id, frag_page_ids)}")
+            for j, page in enumerate(fragment.data.get("pages") or []):
+                page_origin = frag.at("pages", j)
+                if page.get("id") in overrides:
+                    page = copy.copy(page)
+                    page.update(overrides[page["id"]])
+                pages.append((page, page_origin))
+            results += [(r, frag.at("results", j)) for j, r in enumerate(fragment.data.get("results") or [])]
+            for key, popup in (fragment.data.get("popups") or {}).items():
+                popups.setdefault(key, (popup, frag.at("popups", key)))
+        return pages, results, popups
+
+    def _field_ids(self, raw_pages: Sequence[tuple[Any, Origin]]) -> list[str]:
+        seen: dict[str, Origin] = {}
+        for page, origin in raw_pages:
+            for field_raw, field_origin in _raw_fields(page, origin):
+                fid = field_raw.get("id")
+                if fid in seen:
+                    self.error("field.duplicate_id", f"field id '{fid}' is used twice in this journey.",
+                               field_origin.at("id"), f"first used at {seen[fid].position()}; rename one of them")
+                elif fid in CONTEXT_ROOTS:
+                    self.error("field.reserved_id", f"'{fid}' is a reserved name.", field_origin.at("id"),
+                               f"do not name a field any of: {', '.join(sorted(CONTEXT_ROOTS))}")
+                else:
+                    seen[fid] = field_origin
+        return list(seen)
+
+    def _page(self, raw: Any, origin: Origin, roots: frozenset[str], steps: tuple[str, ...],
+              page_ids: list[str], results: Mapping[str, Result], popups: Mapping[str, Popup]) -> Page:
+        step = raw.get("step")
+        if step is not None and step not in steps:
+            self.error("page.unknown_step", f"step '{step}' is not one of the journey's steps.", origin.at("step"),
+                       f"use one of: {', '.join(steps)}.{did_you_mean(step, steps)}")
+        sections: list[Section] = []
+        if raw.get("fields"):
+            sections.append(Section(None, tuple(self._field(f, origin.at("fields", i), roots, popups)
+                                                for i, f in enumerate(raw["fields"]))))
+        for i, sec in enumerate(raw.get("sections") or []):
+            so = origin.at("sections", i)
+            sections.append(Section(sec["title"], tuple(self._field(f, so.at("fields", j), roots, popups)
+                                                         for j, f in enumerate(sec["fields"])),
+                                    self.condition(sec.get("when"), so.at("when"), roots, True)))
+        field_ids = {f.id for s in sections for f in s.fields}
+        confirm = tuple(self._confirm_section(c, origin.at("confirm", i), roots, page_ids)
+                        for i, c in enumerate(raw.get("confirm") or []))
+        buttons_raw = raw.get("buttons") or [{"label": "下一步", "on": {"ok": {"next": True}}}]
+        buttons = tuple(self._button(b, origin.at("buttons", i), roots, page_ids, results, popups)
+                        for i, b in enumerate(buttons_raw))
+        if confirm and field_ids:
+            self.error("page.confirm_with_fields", "a confirm page cannot also have fields.", origin,
+                       "move the fields to their own page")
+        return Page(id=raw["id"], title=raw["title"], position=origin.position(), step=step,
+                    when=self.condition(raw.get("when"), origin.at("when"), roots, True),
+                    note=raw.get("note"), banner=raw.get("banner"),
+                    blocks=tuple(Block(b["title"], tuple(b.get("lines") or ()),
+                                       tuple((str(it["term"]), it["text"]) for it in b.get("items") or ()))
+                                 for b in raw.get("blocks") or ()),
+                    sections=tuple(sections), confirm=confirm, buttons=buttons)
+
+    def _field(self, raw: Any, origin: Origin, roots: frozenset[str], popups: Mapping[str, Popup]) -> Field:
+        exprs = {}
+        for key in EXPRESSION_PROPS:
+            value = raw.get(key)
+            if isinstance(value, str):
+                compiled = self.expression(value, origin.at(key), roots)
+                if compiled is not None:
+                    exprs[key] = compiled
+        default = raw.get("default")
+        if isinstance(default, str) and CONTEXT_DEFAULT.match(default):
+            compiled = self.expression(default, origin.at("default"), roots)
+            if compiled is not None:
+                exprs["default"] = compiled
+                default = None
+        for code, popup_id in (raw.get("popups") or {}).items():
+            if popup_id not in popups:
+                self.error("ref.unknown_popup", f"no popup named '{popup_id}'.", origin.at("popups", code),
+                           f"declare it under popups:.{did_you_mean(popup_id, popups)}")
+        rules = []
+        for i, rule in enumerate(raw.get("rules") or []):
+            check = self.expression(rule["check"], origin.at("rules", i, "check"), roots)
+            if check is not None:
+                rules.append(Rule(check, rule["message"]))
+        skip = {"id", "kind", "label", "hint", "placeholder", "message", "default", "rules", *CONDITION_KEYS}
+        props = {k: _plain(v) for k, v in raw.items() if k not in skip and k not in exprs}
+        return Field(id=raw["id"], kind=raw["kind"], label=raw["label"], position=origin.position(),
+                     required=self.condition(raw.get("required"), origin.at("required"), roots, False),
+                     when=self.condition(raw.get("when"), origin.at("when"), roots, True),
+                     enabled=self.condition(raw.get("enabled"), origin.at("enabled"), roots, True),
+                     message=raw.get("message"), hint=raw.get("hint"), placeholder=raw.get("placeholder"),
+                     default=_plain(default), rules=tuple(rules), exprs=exprs, props=props)
+
+    def _button(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str],
+                results: Mapping[str, Result], popups: Mapping[str, Popup]) -> Button:
+        routes = {}
+        for code, route in (raw.get("on") or {}).items():
+            ro = origin.at("on", code)
+            routes[str(code)] = Route(next=bool(route.get("next")), goto=route.get("goto"),
+                                      result=route.get("result"), popup=route.get("popup"),
+                                      message=route.get("message"))
+            self._check_ref("page", route.get("goto"), page_ids, ro.at("goto"))
+            self._check_ref("result", route.get("result"), list(results), ro.at("result"))
+            self._check_ref("popup", route.get("popup"), list(popups), ro.at("popup"))
+        if "ok" not in routes:
+            self.error("button.no_ok", f"button '{raw['label']}' says nothing for the outcome 'ok'.",
+                       origin, "add `on: {ok: {next: true}}` (or a goto/result)")
+        calls = []
+        for i, call in enumerate(raw.get("calls") or []):
+            if isinstance(call, str):
+                calls.append(Call(call))
+                continue
+            args = {name: self.expression(src, origin.at("calls", i, "with", name), roots)
+                    for name, src in (call.get("with") or {}).items()}
+            calls.append(Call(call["service"], {k: v for k, v in args.items() if v is not None}))
+        return Button(label=raw["label"], calls=tuple(calls),
+                      enabled=self.condition(raw.get("enabled"), origin.at("enabled"), roots, True),
+                      on=routes, position=origin.position())
+
+    def _check_ref(self, kind: str, value: str | None, known: list[str], origin: Origin,
+                   extra: Iterable[str] = ()) -> None:
+        if value is None or value in known or value in extra:
+            return
+        self.error(f"ref.unknown_{kind}", f"no {kind} with id '{value}'.", origin,
+                   f"{kind}s are: {', '.join([*known, *extra])}.{did_you_mean(value, [*known, *extra])}")
+
+    def _confirm_section(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> ConfirmSection:
+        self._check_ref("page", raw.get("edit"), page_ids, origin.at("edit"))
+        items = []
+        field_roots = roots - CONTEXT_ROOTS
+        for i, item in enumerate(raw["shows"]):
+            io = origin.at("shows", i)
+            if isinstance(item, str):
+                self._check_ref("field", item, sorted(field_roots), io)
+                items.append(ShowItem(None, (item,)))
+                continue
+            names = ([item["field"]] if "field" in item else []) + list(item.get("fields") or [])
+            for j, name in enumerate(names):
+                self._check_ref("field", name, sorted(field_roots), io.at("fields", j) if "fields" in item else io.at("field"))
+            value = self.expression(item["value"], io.at("value"), roots) if "value" in item else None
+            items.append(ShowItem(item["label"], tuple(names), value, item.get("display", "plain")))
+        return ConfirmSection(title=raw["title"], shows=tuple(items), edit=raw.get("edit"),
+                              when=self.condition(raw.get("when"), origin.at("when"), roots, True))
+
+    def _check_confirm_edits(self, pages: Sequence[Page], raw_pages: Sequence[tuple[Any, Origin]]) -> None:
+        """A 修改 link must edit a page that comes before the confirm page (it returns there)."""
+        for index, (page, (_, origin)) in enumerate(zip(pages, raw_pages)):
+            before = [p.id for p in pages[:index]]
+            for i, section in enumerate(page.confirm):
+                if section.edit and section.edit not in before:
+                    self.error("confirm.edit_not_before", f"修改 of '{section.title}' edits '{section.edit}', "
+                               "which is not on the route before this confirm page.", origin.at("confirm", i, "edit"),
+                               f"edit one of: {', '.join(before)}")
+
+    def _links(self, raw: Any, origin: Origin, page_ids: list[str]) -> tuple[Link, ...]:
+        links = []
+        for i, b in enumerate(raw or []):
+            self._check_ref("page", b.get("goto"), page_ids, origin.at(i, "goto"), extra=["start"])
+            links.append(Link(b["label"], b.get("goto"), b.get("href")))
+        return tuple(links)
+
+    def _result(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> Result:
+        return Result(id=raw["id"], title=raw["title"], text=self.text(raw["text"], origin.at("text"), roots),
+                      icon=raw.get("icon", "success"), buttons=self._links(raw.get("buttons"), origin.at("buttons"), page_ids))
+
+    def _popup(self, pid: str, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> Popup:
+        return Popup(id=pid, title=raw.get("title"), text=self.text(raw["text"], origin.at("text"), roots),
+                     buttons=self._links(raw.get("buttons"), origin.at("buttons"), page_ids))
+
+    # ------------------------------------------------------------------ data
+
+    def city(self, doc: Document, issuing_cities: Sequence[str]) -> City:
+        data = doc.data
+        districts = tuple(data["districts"])
+        branches = []
+        for i, b in enumerate(data["branches"]):
+            if b["district"] not in districts:
+                self.error("city.unknown_district", f"branch '{b['name']}' is in '{b['district']}', "
+                           f"which is not one of {data['city']}'s districts.", Origin(doc, ["branches", i, "district"]),
+                           f"use one of: {', '.join(districts)}.{did_you_mean(b['district'], districts)}")
+            branches.append(Branch(**{k: str(v) for k, v in b.items()}))
+        if issuing_cities and data["city"] not in issuing_cities:
+            self.error("city.not_issuing", f"'{data['city']}' is not in lists/issuing_cities.yaml.",
+                       Origin(doc, ["city"]), f"add it there, or fix the name.{did_you_mean(data['city'], issuing_cities)}")
+        return City(name=str(data["city"]), banks=tuple(data["banks"]), districts=districts,
+                    branches=tuple(branches), hotline=data.get("hotline"), code=data.get("code"))
+
+
+def _raw_fields(page: Any, origin: Origin) -> Iterable[tuple[Any, Origin]]:
+    for i, f in enumerate(page.get("fields") or []):
+        yield f, origin.at("fields", i)
+    for i, sec in enumerate(page.get("sections") or []):
+        for j, f in enumerate(sec.get("fields") or []):
+            yield f, origin.at("sections", i, "fields", j)
+
+
+def _expression_hint(code: str) -> str:
+    return {
+        "expr.unknown_name": "use a field id of this journey, or person / resident / lists / cities / derived / today",
+        "expr.unknown_function": "functions are: " + ", ".join(sorted(FUNCTIONS)),
+        "expr.arity": "check how many values the function takes",
+    }.get(code, "write the condition like: pickup_method == '邮寄到付' and not empty(branch)")
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's commented containers and scalar strings as plain Python values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists: Mapping[str, Any],
+          cities: Sequence[Document], residents: Mapping[str, Mapping[str, Any]]) -> tuple[Definition, list[LoadError]]:
+    """The frozen model plus every meaning error found."""
+    builder = Builder(lists=lists, residents=residents)
+    issuing = list(lists.get("issuing_cities") or [])
+    city_models = {c.name: c for c in (builder.city(doc, issuing) for doc in cities)}
+    built = {}
+    for doc in journeys:
+        journey = builder.journey(doc, fragments)
+        if journey is not None:
+            built[journey.id] = journey
+    return Definition(journeys=built, lists=lists, cities=city_models, residents=residents), builder.errors

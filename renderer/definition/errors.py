@@ -1,0 +1,44 @@
+"""Load errors for the analyst who wrote the YAML: where, what is wrong, and how to fix it."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+from renderer.definition.model import Position
+
+
+@dataclass(frozen=True)
+class LoadError:
+    code: str                 # stable, e.g. "ref.unknown_page"; tests and tools match on it
+    message: str              # what is wrong, naming the thing
+    position: Position
+    path: str = ""            # where inside the document, e.g. pages[3].fields[0].kind
+    hint: str = ""            # how to fix it
+
+    def __str__(self) -> str:
+        where = f" (at {self.path})" if self.path else ""
+        hint = f"\n    hint: {self.hint}" if self.hint else ""
+        return f"{self.position}: {self.code}: {self.message}{where}{hint}"
+
+
+class FormsInvalid(Exception):
+    """Raised by `load_or_raise` when forms/ does not load; carries every error."""
+
+    def __init__(self, errors: list[LoadError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """A ` did you mean 'x'?` suffix, or '' when nothing is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def format_path(path: Iterable[object]) -> str:
+    """pages[3].fields[0].kind from ['pages', 3, 'fields', 0, 'kind']."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

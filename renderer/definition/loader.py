@@ -1,0 +1,95 @@
+"""Load forms/: read every file, check its structure, check its meaning, return the model and all errors."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from renderer.definition.build import build
+from renderer.definition.errors import FormsInvalid, LoadError
+from renderer.definition.model import Definition
+from renderer.definition.reader import Document, read_yaml
+from renderer.definition.structure import check_structure
+
+FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    definition: Definition | None          # None when any error was found
+    errors: list[LoadError] = field(default_factory=list)
+    files: int = 0
+
+
+def load_forms(root: Path = FORMS_DIR) -> LoadResult:
+    """Read, check and build everything under `root`; never raises for a problem in the YAML."""
+    errors: list[LoadError] = []
+    docs: dict[str, list[Document]] = {"journeys": [], "fragments": [], "lists": [], "cities": [], "residents": []}
+    files = sorted(p for p in root.rglob("*.yaml") if "schema" not in p.relative_to(root).parts)
+    for path in files:
+        shown = f"{root.name}/{path.relative_to(root).as_posix()}"
+        doc, read_errors = read_yaml(path, shown)
+        errors += read_errors
+        if doc is None:
+            continue
+        kind = _kind_of(doc)
+        if kind is None:
+            errors.append(LoadError("file.unknown_kind", "the file is not a journey, fragment, list, city or "
+                                    "resident types file.", doc.position(), hint="start it with one of the keys "
+                                    "journey:, fragment:, list:, city:, residents:"))
+            continue
+        structure_errors = check_structure(doc, "form" if kind in ("journeys", "fragments") else "data")
+        errors += structure_errors
+        if not structure_errors:
+            docs[kind].append(doc)
+    lists = _lists(docs["lists"], errors)
+    fragments = _by_name(docs["fragments"], "fragment", errors)
+    residents: dict[str, Any] = {}
+    for doc in docs["residents"]:
+        residents.update(_plain(doc.data["residents"]))
+    definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents)
+    errors += meaning_errors
+    return LoadResult(None if errors else definition, errors, len(files))
+
+
+def load_or_raise(root: Path = FORMS_DIR) -> Definition:
+    """The definition, or FormsInvalid listing every error (for the server's start-up)."""
+    result = load_forms(root)
+    if result.definition is None:
+        raise FormsInvalid(result.errors)
+    return result.definition
+
+
+def _kind_of(doc: Document) -> str | None:
+    data = doc.data
+    if not isinstance(data, dict):
+        return None
+    for key, kind in (("journey", "journeys"), ("fragment", "fragments"), ("list", "lists"),
+                      ("city", "cities"), ("residents", "residents")):
+        if key in data:
+            return kind
+    return None
+
+
+def _by_name(docs: list[Document], key: str, errors: list[LoadError]) -> dict[str, Document]:
+    named: dict[str, Document] = {}
+    for doc in docs:
+        name = str(doc.data[key])
+        if name in named:
+            errors.append(LoadError(f"{key}.duplicate", f"{key} '{name}' is declared twice.", doc.position([key]),
+                                    hint=f"also in {named[name].file}; rename one"))
+        named[name] = doc
+    return named
+
+
+def _lists(docs: list[Document], errors: list[LoadError]) -> dict[str, Any]:
+    return {name: _plain(doc.data.get("options") or doc.data.get("tree"))
+            for name, doc in _by_name(docs, "list", errors).items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, str) else value

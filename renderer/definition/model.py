@@ -1,0 +1,216 @@
+"""The frozen model that the loader builds from forms/: journeys, pages, fields, popups and data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from renderer.definition.expressions import Expression
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where something was declared: 1-based line and column, as editors show them."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+# A condition is either a constant or an expression evaluated against the answers.
+Condition = bool | Expression
+
+
+@dataclass(frozen=True)
+class Rule:
+    check: Expression
+    message: str
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    kind: str
+    label: str
+    position: Position
+    required: Condition = False
+    when: Condition = True
+    enabled: Condition = True
+    message: str | None = None
+    hint: str | None = None
+    placeholder: str | None = None
+    default: Any = None
+    rules: tuple[Rule, ...] = ()
+    # Expressions that some widgets read (options, value, documents, city); compiled at load.
+    exprs: Mapping[str, Expression] = field(default_factory=dict)
+    # Every other widget-specific setting, as written (max_length, code_label, popups …).
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+    def prop(self, name: str, default: Any = None) -> Any:
+        """A widget setting, or `default` when the YAML does not give it."""
+        return self.props.get(name, default)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str | None
+    fields: tuple[Field, ...]
+    when: Condition = True
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a button outcome leads to: exactly one of these is set."""
+
+    next: bool = False
+    goto: str | None = None
+    result: str | None = None
+    popup: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """A named service action and the expressions that give its arguments."""
+
+    service: str
+    args: Mapping[str, Expression] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    calls: tuple[Call, ...] = ()
+    enabled: Condition = True
+    on: Mapping[str, Route] = field(default_factory=dict)
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    goto: str | None = None
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Popup:
+    id: str
+    text: str
+    buttons: tuple[Link, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowItem:
+    """One row of a confirm section: a label and the fields or value it shows."""
+
+    label: str | None
+    fields: tuple[str, ...] = ()
+    value: Expression | None = None
+    display: str = "plain"
+
+
+@dataclass(frozen=True)
+class ConfirmSection:
+    title: str
+    shows: tuple[ShowItem, ...]
+    edit: str | None = None
+    when: Condition = True
+
+
+@dataclass(frozen=True)
+class Block:
+    title: str
+    lines: tuple[str, ...] = ()
+    items: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: str
+    position: Position
+    step: str | None = None
+    when: Condition = True
+    note: str | None = None
+    banner: str | None = None
+    blocks: tuple[Block, ...] = ()
+    sections: tuple[Section, ...] = ()
+    confirm: tuple[ConfirmSection, ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for s in self.sections for f in s.fields)
+
+    @property
+    def is_confirm(self) -> bool:
+        return bool(self.confirm)
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    title: str
+    text: str
+    icon: str = "success"
+    buttons: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Journey:
+    id: str
+    title: str
+    steps: tuple[str, ...]
+    pages: tuple[Page, ...]
+    results: Mapping[str, Result]
+    popups: Mapping[str, Popup]
+    derived: Mapping[str, Expression]
+    home_link: str | None = None
+
+    def page(self, page_id: str) -> Page | None:
+        return next((p for p in self.pages if p.id == page_id), None)
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for p in self.pages for f in p.fields)
+
+    def field(self, field_id: str) -> Field | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def page_of(self, field_id: str) -> Page | None:
+        return next((p for p in self.pages if any(f.id == field_id for f in p.fields)), None)
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: str
+    name: str
+    district: str
+    address: str
+    hours: str
+    phone: str
+    bank: str | None = None
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    banks: tuple[str, ...]
+    districts: tuple[str, ...]
+    branches: tuple[Branch, ...]
+    hotline: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    """Everything under forms/, checked and frozen."""
+
+    journeys: Mapping[str, Journey]
+    lists: Mapping[str, Any]          # name -> list of options, or a region tree
+    cities: Mapping[str, City]
+    residents: Mapping[str, Mapping[str, Any]]

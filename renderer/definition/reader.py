@@ -1,0 +1,72 @@
+"""Read YAML files with ruamel.yaml's round-trip loader, keeping source positions for error messages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from renderer.definition.errors import LoadError
+from renderer.definition.model import Position
+
+
+@dataclass(frozen=True)
+class Document:
+    file: str          # path as shown in messages, relative to the forms root's parent
+    data: Any          # CommentedMap / CommentedSeq / scalars
+
+    def position(self, path: Sequence[object] = ()) -> Position:
+        """The 1-based position of the node at `path`, or of its nearest existing ancestor."""
+        node, line, col = self.data, 0, 0
+        if hasattr(node, "lc"):
+            line, col = node.lc.line, node.lc.col
+        for part in path:
+            if isinstance(node, CommentedMap) and part in node:
+                line, col = node.lc.value(part)
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+                line, col = node.lc.item(part)
+                node = node[part]
+            else:
+                break
+        return Position(self.file, line + 1, col + 1)
+
+    def key_position(self, path: Sequence[object]) -> Position:
+        """Position of the key itself (for unknown or misspelt keys)."""
+        parent = self.data
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return self.position(path)
+        last = path[-1] if path else None
+        if isinstance(parent, CommentedMap) and last in parent:
+            line, col = parent.lc.key(last)
+            return Position(self.file, line + 1, col + 1)
+        return self.position(path)
+
+
+def read_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[LoadError]]:
+    """Parse one file; a syntax error becomes a LoadError at the parser's mark."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True  # so expression offsets can skip an opening quote
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [LoadError("yaml.encoding", f"the file is not UTF-8 ({exc.reason})",
+                                Position(shown_as, 1, 1), hint="save the file as UTF-8")]
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [LoadError("yaml.syntax", f"YAML syntax error: {problem}", Position(shown_as, line, col),
+                                hint="check indentation, and quote texts that contain ': ' or start with { [ * & ! | >")]
+    except Exception as exc:  # ruamel raises a few unmarked errors (e.g. duplicate keys)
+        return None, [LoadError("yaml.syntax", f"YAML error: {exc}", Position(shown_as, 1, 1),
+                                hint="fix the YAML so that it parses")]
+    return Document(shown_as, data), []

@@ -1,0 +1,105 @@
+"""Check each document against the DSL's JSON Schema, collecting every error with its position."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from renderer.definition.errors import LoadError, did_you_mean, format_path
+from renderer.definition.reader import Document
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "forms" / "schema"
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    """The compiled validator for forms/schema/<name>.schema.json."""
+    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def check_structure(doc: Document, schema: str) -> list[LoadError]:
+    """Every schema error of `doc`, most specific first, one per place."""
+    errors: list[LoadError] = []
+    seen: set[tuple[str, str]] = set()
+    for error in sorted(validator(schema).iter_errors(doc.data), key=lambda e: list(e.absolute_path)):
+        for leaf in _leaves(error):
+            converted = _convert(doc, leaf)
+            key = (converted.path, converted.code)
+            if key not in seen:
+                seen.add(key)
+                errors.append(converted)
+    return errors
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """For oneOf/anyOf keep the alternatives' most relevant error instead of the summary."""
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        deepest = max(len(e.absolute_path) for e in error.context)
+        if deepest > len(error.absolute_path):
+            return [e for e in error.context if len(e.absolute_path) == deepest][:1]
+    return [error]
+
+
+def _convert(doc: Document, error: ValidationError) -> LoadError:
+    path = list(error.absolute_path)
+    where = format_path(path)
+    position = doc.position(path)
+    validator_name = str(error.validator)
+    if validator_name == "additionalProperties":
+        extras = _extra_keys(error)
+        allowed = list((error.schema.get("properties") or {}).keys())
+        name = extras[0] if extras else "?"
+        return LoadError("schema.unknown_key", f"unknown key '{name}'{(' in ' + where) if where else ''}.",
+                         doc.key_position([*path, name]), where,
+                         f"remove it, or use one of: {', '.join(allowed)}.{did_you_mean(name, allowed)}")
+    if validator_name == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        return LoadError("schema.missing_key", f"'{missing}' is required here.", position, where,
+                         f"add '{missing}:' to this entry")
+    if validator_name == "enum":
+        options = [str(o) for o in error.validator_value]
+        value = str(error.instance)
+        return LoadError("schema.bad_value", f"'{value}' is not allowed here.", position, where,
+                         f"use one of: {', '.join(options)}.{did_you_mean(value, options)}")
+    if validator_name == "type" and isinstance(error.instance, (dt.date, dt.datetime)):
+        return LoadError("schema.date_unquoted", "an unquoted date was read as a date, not as text.", position,
+                         where, f"quote it: \"{error.instance.isoformat()}\"")
+    if validator_name == "type":
+        return LoadError("schema.bad_type", f"expected {_kind(error.validator_value)}, found {_kind_of(error.instance)}.",
+                         position, where, f"write {_kind(error.validator_value)} here")
+    if validator_name == "pattern":
+        return LoadError("schema.bad_id", f"'{error.instance}' is not a valid name.", position, where,
+                         "use lowercase letters, digits and underscores, starting with a letter")
+    if validator_name in ("minProperties", "maxProperties") and "route" in str(error.schema.get("description", "")):
+        return LoadError("schema.route", "an outcome must say exactly one of next, goto, result, popup, message.",
+                         position, where, "keep one of them")
+    return LoadError(f"schema.{validator_name}", error.message, position, where, "see forms/schema for what is allowed")
+
+
+def _extra_keys(error: ValidationError) -> list[str]:
+    allowed = set((error.schema.get("properties") or {}).keys())
+    instance: Any = error.instance
+    return [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
+
+
+def _kind(value: Any) -> str:
+    names = {"string": "a text", "array": "a list", "object": "a mapping", "boolean": "true or false",
+             "integer": "a whole number", "number": "a number"}
+    if isinstance(value, list):
+        return " or ".join(names.get(v, v) for v in value)
+    return names.get(value, str(value))
+
+
+def _kind_of(value: Any) -> str:
+    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "a text"),
+                       (int, "a number"), (float, "a number")):
+        if isinstance(value, kind):
+            return name
+    return "nothing" if value is None else type(value).__name__

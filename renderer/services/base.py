@@ -1,0 +1,86 @@
+"""The channel and back-office services the journeys call, as interfaces a real implementation can fill."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The signed-in citizen as the 粤省事 channel knows them. `key` is opaque and safe to put in a cookie."""
+
+    key: str
+    name: str
+    id_number: str
+    id_type: str
+    resident_type: str
+    phone: str | None = None
+
+    def as_context(self) -> dict[str, Any]:
+        """What expressions see as `person`."""
+        return {"name": self.name, "id_number": self.id_number, "id_type": self.id_type,
+                "resident_type": self.resident_type, "phone": self.phone}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A service's answer: `code` is 'ok' or a code that the journey's YAML routes (popup, page, result)."""
+
+    code: str
+    reason: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.code == "ok"
+
+
+OK = Outcome("ok")
+
+
+@dataclass(frozen=True)
+class SentCode:
+    """An SMS code was sent (ok) or refused (wait_seconds left before a resend is allowed)."""
+
+    ok: bool
+    resend_at: dt.datetime
+    expires_at: dt.datetime | None = None
+    demo_text: str | None = None      # only a simulator shows the message on the page
+    error: str | None = None
+
+
+class SignIn(Protocol):
+    def sign_in(self, id_number: str) -> Identity | None: ...
+    def identity(self, key: str) -> Identity | None: ...
+
+
+class FaceCheck(Protocol):
+    def begin(self, identity: Identity, purpose: str) -> str:
+        """Start a check; returns a challenge id that the check's page and `complete` use."""
+    def complete(self, challenge: str, identity: Identity, evidence: Mapping[str, str]) -> bool:
+        """True when the face matches; a challenge can be completed once."""
+
+
+class SmsGateway(Protocol):
+    def send_code(self, phone: str, now: dt.datetime | None = None) -> SentCode: ...
+    def verify(self, phone: str, code: str, now: dt.datetime | None = None) -> str:
+        """'ok', 'wrong', 'expired', 'voided' (too many wrong tries) or 'none' (no code sent)."""
+
+
+class Provincial(Protocol):
+    """The provincial social-security system."""
+
+    def precheck(self, identity: Identity) -> Outcome: ...
+    def eligibility(self, identity: Identity, city: str | None = None) -> Outcome: ...
+    def photo_by_receipt(self, identity: Identity, receipt: str) -> bytes | None: ...
+    def system_photo(self, identity: Identity) -> bytes | None: ...
+    def submit(self, identity: Identity, application: Mapping[str, Any]) -> Outcome: ...
+
+
+@dataclass(frozen=True)
+class Services:
+    sign_in: SignIn
+    face: FaceCheck
+    sms: SmsGateway
+    provincial: Provincial

@@ -1,0 +1,209 @@
+"""The simulated 粤省事 channel and provincial system, driven by shared/spec/personas.yaml.
+
+It follows shared/spec/simulated-channel.md: codes are 6 digits, live 5 minutes, may be re-sent after 60 s,
+and five wrong entries void them; face checks are single-use and expire; the back office can be set to fail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import random
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from ruamel.yaml import YAML
+
+from renderer.services.base import OK, Identity, Outcome, SentCode, Services
+from renderer.uploads.images import make_placeholder_portrait
+
+CODE_LIFETIME = dt.timedelta(minutes=5)
+RESEND_AFTER = dt.timedelta(seconds=60)
+MAX_WRONG = 5
+MAX_SENDS_PER_DAY = 10
+FACE_LIFETIME = dt.timedelta(minutes=5)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Persona:
+    identity: Identity
+    outcome: str
+    system_photo: bool
+    reject_reason: str | None
+    raw: Mapping[str, Any]
+
+
+class Personas:
+    """The demo people, indexed by ID number and by opaque key."""
+
+    def __init__(self, path: Path, secret: bytes) -> None:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        self.receipts = {str(r["receipt"]): str(r["owner"]) for r in data.get("photo_receipts") or []}
+        self.by_number: dict[str, Persona] = {}
+        for person in data.get("persons") or []:
+            self._add(person, secret)
+            for child in person.get("children") or []:
+                self._add({**child, "resident_type": person.get("resident_type", "mainland")}, secret)
+        self.by_key = {p.identity.key: p for p in self.by_number.values()}
+
+    def _add(self, person: Mapping[str, Any], secret: bytes) -> None:
+        number = str(person["id_number"]).upper()
+        key = hmac.new(secret, number.encode(), hashlib.sha256).hexdigest()[:24]
+        identity = Identity(key=key, name=str(person["name"]), id_number=number, id_type=str(person["id_type"]),
+                            resident_type=str(person.get("resident_type", "mainland")),
+                            phone=str(person["phone"]) if person.get("phone") else None)
+        self.by_number[number] = Persona(identity, str(person.get("outcome", "eligible")),
+                                         bool(person.get("system_photo")), person.get("reject_reason"), person)
+
+
+class SimulatedSignIn:
+    def __init__(self, personas: Personas) -> None:
+        self.personas = personas
+
+    def sign_in(self, id_number: str) -> Identity | None:
+        persona = self.personas.by_number.get(id_number.strip().upper())
+        return persona.identity if persona else None
+
+    def identity(self, key: str) -> Identity | None:
+        persona = self.personas.by_key.get(key)
+        return persona.identity if persona else None
+
+
+class SimulatedFaceCheck:
+    """The citizen presses 模拟核验通过 or 模拟核验不通过; evidence {'result': 'pass'} is a pass."""
+
+    def __init__(self) -> None:
+        self._challenges: dict[str, tuple[str, dt.datetime]] = {}
+        self._lock = threading.Lock()
+
+    def begin(self, identity: Identity, purpose: str) -> str:
+        challenge = secrets.token_urlsafe(16)
+        with self._lock:
+            self._challenges[challenge] = (identity.key, _now() + FACE_LIFETIME)
+        return challenge
+
+    def complete(self, challenge: str, identity: Identity, evidence: Mapping[str, str]) -> bool:
+        with self._lock:
+            owner, expires = self._challenges.pop(challenge, ("", _now()))
+        return owner == identity.key and _now() < expires and evidence.get("result") == "pass"
+
+
+@dataclass
+class _CodeState:
+    code: str = ""
+    expires_at: dt.datetime = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    resend_at: dt.datetime = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    wrong: int = 0
+    day: dt.date | None = None
+    sent_today: int = 0
+
+
+class SimulatedSms:
+    """Sends nothing: the code is handed back as the text a phone would show, for the page to display."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, _CodeState] = {}
+        self._lock = threading.Lock()
+
+    def send_code(self, phone: str, now: dt.datetime | None = None) -> SentCode:
+        now = now or _now()
+        with self._lock:
+            state = self._codes.setdefault(phone, _CodeState())
+            if now < state.resend_at:
+                wait = int((state.resend_at - now).total_seconds()) + 1
+                return SentCode(False, state.resend_at, error=f"验证码已发送,请{wait}秒后再重新获取")
+            if state.day != now.date():
+                state.day, state.sent_today = now.date(), 0
+            if state.sent_today >= MAX_SENDS_PER_DAY:
+                return SentCode(False, now + dt.timedelta(days=1), error="今日获取验证码次数已达上限,请明天再试")
+            state.code = f"{secrets.randbelow(1_000_000):06d}"
+            state.expires_at, state.resend_at = now + CODE_LIFETIME, now + RESEND_AFTER
+            state.wrong, state.sent_today = 0, state.sent_today + 1
+            text = f"【粤省事】模拟短信:您的验证码为{state.code},5分钟内有效,请勿泄露。"
+            return SentCode(True, state.resend_at, state.expires_at, demo_text=text)
+
+    def verify(self, phone: str, code: str, now: dt.datetime | None = None) -> str:
+        now = now or _now()
+        with self._lock:
+            state = self._codes.get(phone)
+            if state is None or not state.code:
+                return "voided" if state is not None and state.wrong >= MAX_WRONG else "none"
+            if now >= state.expires_at:
+                return "expired"
+            if not secrets.compare_digest(state.code, code.strip()):
+                state.wrong += 1
+                if state.wrong >= MAX_WRONG:
+                    state.code = ""
+                    return "voided"
+                return "wrong"
+            state.code = ""      # a code is good for one successful check
+            return "ok"
+
+
+class SimulatedProvincial:
+    """Answers as personas.yaml says; `failure_rate` makes a share of calls fail as a busy system would."""
+
+    def __init__(self, personas: Personas, failure_rate: float = 0.0) -> None:
+        self.personas = personas
+        self.failure_rate = failure_rate
+        self._random = random.Random()
+
+    def _persona(self, identity: Identity) -> Persona | None:
+        return self.personas.by_number.get(identity.id_number)
+
+    def _busy(self) -> bool:
+        return self.failure_rate > 0 and self._random.random() < self.failure_rate
+
+    def precheck(self, identity: Identity) -> Outcome:
+        persona = self._persona(identity)
+        if self._busy():
+            return Outcome("unavailable")
+        if persona is None:
+            return Outcome("ineligible", "未查询到您的参保信息")
+        if persona.outcome == "not_online":
+            return Outcome("not_online", "暂不支持华侨及外国人线上办理")
+        if persona.outcome == "has_application":
+            return Outcome("has_application", "您已存在社保卡申领记录,请勿重复申请,可通过【制卡进度查询】查看办理进度")
+        return OK
+
+    def eligibility(self, identity: Identity, city: str | None = None) -> Outcome:
+        persona = self._persona(identity)
+        if self._busy():
+            return Outcome("unavailable")
+        if persona is None:
+            return Outcome("ineligible", "未查询到您的参保信息")
+        if persona.outcome == "cards_elsewhere":
+            cities = "、".join(str(c["issuing_city"]) for c in persona.raw.get("cards") or [])
+            return Outcome("cards_elsewhere", f"您名下已有{cities}发行的社保卡")
+        return OK
+
+    def photo_by_receipt(self, identity: Identity, receipt: str) -> bytes | None:
+        owner = self.personas.receipts.get(receipt.strip().upper())
+        return make_placeholder_portrait(receipt) if owner == identity.id_number else None
+
+    def system_photo(self, identity: Identity) -> bytes | None:
+        persona = self._persona(identity)
+        return make_placeholder_portrait(identity.key) if persona and persona.system_photo else None
+
+    def submit(self, identity: Identity, application: Mapping[str, Any]) -> Outcome:
+        persona = self._persona(identity)
+        if self._busy():
+            return Outcome("unavailable")
+        if persona is not None and persona.outcome == "submit_rejected":
+            return Outcome("rejected", persona.reject_reason or "申请信息校验不通过")
+        number = f"SB{_now():%Y%m%d}{secrets.randbelow(10**6):06d}"
+        return Outcome("ok", data={"application_id": number})
+
+
+def simulated_services(personas_path: Path, secret: bytes, failure_rate: float = 0.0) -> Services:
+    """The default services: everything simulated from the demo people."""
+    personas = Personas(personas_path, secret)
+    return Services(sign_in=SimulatedSignIn(personas), face=SimulatedFaceCheck(), sms=SimulatedSms(),
+                    provincial=SimulatedProvincial(personas, failure_rate))

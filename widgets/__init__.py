@@ -1,0 +1,11 @@
+"""Field widgets: one module and one template per kind."""
+from __future__ import annotations
+
+from widgets import (agreement, branch_picker, date, documents, notice, phone_code, photo_choice, radio, readonly,
+                     region, select, text)
+from widgets.base import ActionResult, FieldContext, Widget
+
+WIDGETS: dict[str, Widget] = {m.WIDGET.kind: m.WIDGET for m in (
+    text, select, radio, agreement, date, readonly, phone_code, documents, photo_choice, branch_picker, region, notice)}
+
+__all__ = ["WIDGETS", "ActionResult", "FieldContext", "Widget"]

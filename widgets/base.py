@@ -1,0 +1,103 @@
+"""The widget contract: one module per field kind turns raw form values into a typed value, an error, HTML."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Mapping, MutableMapping
+
+from renderer.definition.model import Field
+from widgets.display import show
+
+
+@dataclass
+class FieldContext:
+    """One field of one citizen's draft, with what a widget may read or (in actions) change."""
+
+    field: Field
+    raw: MutableMapping[str, str]          # answers as typed, by form key
+    facts: MutableMapping[str, Any]        # what only the server writes: verified phones, upload ids
+    env: Mapping[str, Any]                 # what expressions see
+    services: Any = None                   # renderer.services.base.Services, for actions
+    identity: Any = None
+    store: Any = None
+    owner: str = ""
+
+    def eval(self, name: str, default: Any = None) -> Any:
+        expr = self.field.exprs.get(name)
+        return default if expr is None else expr.evaluate(self.env)
+
+    def get(self, suffix: str = "", default: str = "") -> str:
+        """The raw value of this field (or of `<id>.<suffix>`)."""
+        key = self.field.id + (f".{suffix}" if suffix else "")
+        return self.raw.get(key, default)
+
+    def has(self, suffix: str = "") -> bool:
+        return (self.field.id + (f".{suffix}" if suffix else "")) in self.raw
+
+    def set(self, suffix: str, value: str) -> None:
+        self.raw[self.field.id + (f".{suffix}" if suffix else "")] = value
+
+    def default(self) -> Any:
+        if "default" in self.field.exprs:
+            return self.eval("default")
+        return self.field.default
+
+
+@dataclass
+class ActionResult:
+    """What a widget action (发送验证码, 获取图片, 选择 …) tells the page."""
+
+    notice: str | None = None                  # shown in the field (e.g. the simulated SMS)
+    error: str | None = None                   # shown as the field's error
+    popup: str | None = None                   # a popup id of the journey
+    state: Mapping[str, Any] = dc_field(default_factory=dict)   # extra view state (dialog open …)
+
+
+class Widget:
+    kind = ""
+    required_verb = "请填写"
+
+    @property
+    def template(self) -> str:
+        return f"{self.kind}.html"
+
+    def keys(self, field: Field) -> list[str]:
+        """Form keys this field owns; a POST may set only these."""
+        return [field.id]
+
+    def value(self, ctx: FieldContext) -> Any:
+        """The typed value, or None when empty or unreadable."""
+        text = ctx.get().strip() if ctx.has() else ctx.default()
+        return text if text not in (None, "") else None
+
+    def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
+        """A message when what was entered is not acceptable (the value may be None)."""
+        return None
+
+    def empty(self, value: Any) -> bool:
+        return value in (None, "", [], {})
+
+    def required_message(self, field: Field) -> str:
+        return field.message or f"{self.required_verb}{field.label}"
+
+    def view(self, ctx: FieldContext) -> dict[str, Any]:
+        """Template variables beyond the common ones."""
+        return {}
+
+    def display(self, ctx: FieldContext, value: Any) -> str:
+        """The text a confirm page shows."""
+        return show(value, ctx.field.prop("display", "plain"))
+
+    def act(self, ctx: FieldContext, verb: str, form: Mapping[str, Any]) -> ActionResult:
+        """Handle a button inside the field; the default widget has none."""
+        return ActionResult(error="不支持的操作")
+
+    def prepare(self, ctx: FieldContext) -> None:
+        """Fetch what the field shows before the page renders (e.g. the system photo)."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A limit declared once in YAML: the server check and the HTML attribute come from it."""
+
+    attr: str
+    value: Any

@@ -1,0 +1,49 @@
+"""A date; `min` / `max` (a date or `today`) are the server check and the input's attributes."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from widgets.base import FieldContext, Widget
+
+
+def bound(text: str | None, today: dt.date) -> dt.date | None:
+    if not text:
+        return None
+    return today if text == "today" else dt.date.fromisoformat(str(text))
+
+
+class DateWidget(Widget):
+    kind = "date"
+    required_verb = "请选择"
+
+    def value(self, ctx: FieldContext) -> Any:
+        text = super().value(ctx)
+        if isinstance(text, dt.date) or text is None:
+            return text
+        try:
+            return dt.date.fromisoformat(str(text))
+        except ValueError:
+            return None
+
+    def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
+        label = ctx.field.label
+        if value is None:
+            return f"{label}格式不正确,请按年-月-日选择" if ctx.get().strip() else None
+        today = ctx.env.get("today") or dt.date.today()
+        low, high = bound(ctx.field.prop("min"), today), bound(ctx.field.prop("max"), today)
+        if low and value < low:
+            return f"{label}不能早于{low.isoformat()}" if ctx.field.prop("min") != "today" else f"{label}已过期,请核对"
+        if high and value > high:
+            return f"{label}不能晚于{'今天' if ctx.field.prop('max') == 'today' else high.isoformat()}"
+        return None
+
+    def view(self, ctx: FieldContext) -> dict[str, Any]:
+        today = ctx.env.get("today") or dt.date.today()
+        low, high = bound(ctx.field.prop("min"), today), bound(ctx.field.prop("max"), today)
+        default = ctx.default()
+        text = ctx.get() if ctx.has() else (default.isoformat() if isinstance(default, dt.date) else default or "")
+        return {"text": text, "min": low.isoformat() if low else None, "max": high.isoformat() if high else None}
+
+
+WIDGET = DateWidget()

@@ -1,0 +1,99 @@
+"""The card photo: fetched by receipt number (获取图片), or the one the social security system already holds."""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from renderer.uploads.images import ImageRejected, process_upload
+from widgets.base import ActionResult, FieldContext, Widget
+from widgets.documents import UPLOAD_URL
+
+
+class PhotoChoiceWidget(Widget):
+    kind = "photo_choice"
+
+    def keys(self, field: Any) -> list[str]:
+        return [f"{field.id}.receipt", f"{field.id}.consent"]
+
+    def _system_upload(self, ctx: FieldContext) -> str | None:
+        return ctx.facts.get(f"{ctx.field.id}.system_photo") or None
+
+    def _receipt_photo(self, ctx: FieldContext) -> Mapping[str, str] | None:
+        found = ctx.facts.get(f"{ctx.field.id}.receipt_photo")
+        return found if found and found.get("receipt") == ctx.get("receipt").strip().upper() else None
+
+    def _consent(self, ctx: FieldContext) -> bool:
+        if not ctx.has("consent"):      # ticked by default when the system has a photo (manual 1.3.4)
+            return self._system_upload(ctx) is not None and self._receipt_photo(ctx) is None
+        return ctx.get("consent") == "1"
+
+    def prepare(self, ctx: FieldContext) -> None:
+        key = f"{ctx.field.id}.system_photo"
+        if key in ctx.facts:
+            return
+        data = ctx.services.provincial.system_photo(ctx.identity)
+        upload = None
+        if data:
+            try:
+                image = process_upload(data)
+                upload = ctx.store.put_upload(ctx.owner, image.data, image.content_type)
+            except ImageRejected:
+                upload = None
+        ctx.facts[key] = upload or ""
+
+    def value(self, ctx: FieldContext) -> Any:
+        system = self._system_upload(ctx)
+        if system and self._consent(ctx):
+            return {"source": "system", "upload": system}
+        receipt = self._receipt_photo(ctx)
+        if receipt:
+            return {"source": "receipt", "upload": receipt["upload"], "receipt": receipt["receipt"]}
+        return None
+
+    def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
+        receipt = ctx.get("receipt").strip()
+        if receipt and not self._valid_receipt(ctx, receipt):
+            return ctx.field.prop("receipt_pattern_message", "相片回执号格式不正确")
+        return None
+
+    def _valid_receipt(self, ctx: FieldContext, receipt: str) -> bool:
+        limit = ctx.field.prop("receipt_max_length", 30)
+        pattern = ctx.field.prop("receipt_pattern")
+        return len(receipt) <= limit and (not pattern or re.fullmatch(pattern, receipt) is not None)
+
+    def act(self, ctx: FieldContext, verb: str, form: Mapping[str, Any]) -> ActionResult:
+        if verb != "fetch":
+            return ActionResult(error="不支持的操作")
+        receipt = ctx.get("receipt").strip().upper()
+        if not receipt:
+            return ActionResult(error="请输入社保卡相片回执号")
+        if not self._valid_receipt(ctx, receipt):
+            return ActionResult(error=ctx.field.prop("receipt_pattern_message", "相片回执号格式不正确"))
+        data = ctx.services.provincial.photo_by_receipt(ctx.identity, receipt)
+        popups = ctx.field.prop("popups") or {}
+        if not data:
+            ctx.facts.pop(f"{ctx.field.id}.receipt_photo", None)
+            return ActionResult(popup=popups.get("receipt_not_found"), error=None if popups else "未查询到该相片")
+        image = process_upload(data)
+        upload = ctx.store.put_upload(ctx.owner, image.data, image.content_type)
+        ctx.facts[f"{ctx.field.id}.receipt_photo"] = {"upload": upload, "receipt": receipt}
+        ctx.set("receipt", receipt)
+        ctx.set("consent", "")          # fetching a receipt photo chooses it over the system photo
+        return ActionResult()
+
+    def display(self, ctx: FieldContext, value: Any) -> Any:
+        return {"images": [("制卡相片", UPLOAD_URL.format(id=value["upload"]))]} if value else ""
+
+    def view(self, ctx: FieldContext) -> dict[str, Any]:
+        receipt, system = self._receipt_photo(ctx), self._system_upload(ctx)
+        f = ctx.field
+        return {"receipt": ctx.get("receipt"), "receipt_url": UPLOAD_URL.format(id=receipt["upload"]) if receipt else None,
+                "system_url": UPLOAD_URL.format(id=system) if system else None, "consent": self._consent(ctx),
+                "receipt_label": f.prop("receipt_label", "输入社保卡相片回执号"),
+                "receipt_button": f.prop("receipt_button", "获取图片"),
+                "system_label": f.prop("system_label", "使用本人社保相片"),
+                "system_consent": f.prop("system_consent", "使用社保系统相片制卡"),
+                "max_length": f.prop("receipt_max_length", 30)}
+
+
+WIDGET = PhotoChoiceWidget()

@@ -1,0 +1,50 @@
+"""Cascading selects over lists/regions.yaml: province › city › district (or city › district `within` one province)."""
+from __future__ import annotations
+
+from typing import Any
+
+from widgets.base import FieldContext, Widget
+
+LEVELS = ("province", "city", "district")
+
+
+class RegionWidget(Widget):
+    kind = "region"
+    required_verb = "请选择"
+
+    def keys(self, field: Any) -> list[str]:
+        return [f"{field.id}.{level}" for level in LEVELS]
+
+    def _tree(self, ctx: FieldContext) -> dict[str, Any]:
+        return (ctx.env.get("lists") or {}).get("regions") or {}
+
+    def _chosen(self, ctx: FieldContext) -> tuple[str, str, str]:
+        within = ctx.field.prop("within")
+        province = within or ctx.get("province")
+        return province, ctx.get("city"), ctx.get("district")
+
+    def value(self, ctx: FieldContext) -> Any:
+        province, city, district = self._chosen(ctx)
+        cities = self._tree(ctx).get(province) or {}
+        if city in cities and district in (cities.get(city) or []):
+            return {"province": province, "city": city, "district": district}
+        return None
+
+    def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
+        if value is None and any(ctx.get(level) for level in LEVELS):
+            return f"请选择完整的{ctx.field.label}(省、市、区/县)"
+        return None
+
+    def display(self, ctx: FieldContext, value: Any) -> str:
+        return ":".join(value[level] for level in LEVELS) if value else ""
+
+    def view(self, ctx: FieldContext) -> dict[str, Any]:
+        tree = self._tree(ctx)
+        province, city, district = self._chosen(ctx)
+        cities = tree.get(province) or {}
+        return {"within": ctx.field.prop("within"), "provinces": list(tree), "province": province,
+                "cities": list(cities), "city": city, "districts": list(cities.get(city) or []),
+                "district": district}
+
+
+WIDGET = RegionWidget()
