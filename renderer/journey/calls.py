@@ -1,0 +1,99 @@
+"""The named service actions that buttons declare (`calls:`), bound to the adapters."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Mapping
+
+from renderer.definition.build import PLACEHOLDER
+from renderer.definition.expressions import Expression, compile_expression
+from renderer.definition.functions import FUNCTIONS
+from renderer.definition.model import Call, Page
+from renderer.journey.evaluation import Evaluation, condition
+from renderer.services.base import Outcome
+from widgets import WIDGETS
+from widgets.display import show
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def run_call(call: Call, ev: Evaluation, form: Mapping[str, Any], journey_id: str) -> Outcome:
+    """Run one service action; face_check is interactive and handled by the engine before this."""
+    provincial = ev.services.provincial
+    args = {name: expr.evaluate(ev.env) for name, expr in call.args.items()}
+    if call.service == "precheck":
+        return provincial.precheck(ev.identity, **args)
+    if call.service == "eligibility_check":
+        return provincial.eligibility(ev.identity, **args)
+    if call.service == "submit_application":
+        return submit(ev, str(form.get("_submission", "")), journey_id)
+    raise ValueError(f"unknown service action {call.service}")
+
+
+def submit(ev: Evaluation, token: str, journey_id: str) -> Outcome:
+    """Write the application once per token: a double click or a replay gets the first result."""
+    if not TOKEN.match(token):
+        return Outcome("unavailable", "页面已过期,请刷新后重新提交")
+    owner = ev.identity.key
+    application, created = ev.store.claim_submission(owner, journey_id, token, application_payload(ev))
+    if not created:
+        if application.status == "accepted":
+            return Outcome("ok", data={"application_id": application.reference})
+        if application.status == "rejected":
+            return Outcome("rejected", application.reason)
+        return Outcome("unavailable", "申请正在提交中,请勿重复提交")
+    outcome = ev.services.provincial.submit(ev.identity, application_payload(ev))
+    status = {"ok": "accepted", "rejected": "rejected"}.get(outcome.code, "failed")
+    ev.store.finish_submission(application.id, status, outcome.reason, outcome.data.get("application_id"))
+    return outcome
+
+
+def application_payload(ev: Evaluation) -> dict[str, Any]:
+    """What is submitted: the confirm page's sections as shown, plus the typed answers on the route."""
+    confirm = next((p for p in ev.pages_on_route if p.is_confirm), None)
+    sections = confirm_rows(ev, confirm) if confirm else []
+    answers = {f.id: ev.value(f.id) for p in ev.pages_on_route for f in p.fields if f.id in ev.visible}
+    return {"sections": [{"title": s["title"], "rows": s["rows"]} for s in sections], "answers": answers}
+
+
+def confirm_rows(ev: Evaluation, page: Page) -> list[dict[str, Any]]:
+    """The confirm page's visible sections, each row as (label, text or images); hidden pages are left out."""
+    out = []
+    fields = {f.id: f for p in ev.pages_on_route for f in p.fields}
+    for section in page.confirm:
+        if not condition(section.when, ev.env):
+            continue
+        rows = []
+        for item in section.shows:
+            if item.value is not None:
+                rows.append({"label": item.label, "value": show(item.value.evaluate(ev.env), item.display)})
+                continue
+            shown = [f for f in (fields.get(n) for n in item.fields) if f is not None and f.id in ev.visible]
+            if not shown:
+                continue
+            parts = [WIDGETS[f.kind].display(ev.context(f), ev.value(f.id)) for f in shown]
+            value = parts[0] if len(parts) == 1 else " ".join(p for p in parts if isinstance(p, str) and p)
+            rows.append({"label": item.label or shown[0].label, "value": value})
+        out.append({"title": section.title, "rows": rows, "edit": section.edit})
+    return out
+
+
+@lru_cache(maxsize=512)
+def _placeholder(source: str) -> Expression:
+    return compile_expression(source, known_roots=_AnyName(), functions=FUNCTIONS)
+
+
+class _AnyName(frozenset):
+    """Placeholders were checked when the forms loaded; at run time every name is allowed."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return 0
+
+
+def fill(text: str, env: Mapping[str, Any]) -> str:
+    """Replace each {expression} in a popup or result text with its value."""
+    return PLACEHOLDER.sub(lambda m: show(_placeholder(m.group(1)).evaluate(env)), text)
+

@@ -1,0 +1,326 @@
+"""What happens when a citizen opens or posts a page, independent of HTTP: the web layer renders the answer."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from renderer.definition.model import Button, Definition, Journey, Page, Route
+from renderer.journey.calls import confirm_rows, fill, run_call
+from renderer.journey.evaluation import Draft, Evaluation, condition
+from renderer.services.base import Identity, Outcome, Services
+from widgets import WIDGETS, ActionResult
+
+DEFAULT_BANNER = "您修改的信息需要补充“{title}”,填写完成后将返回信息确认"
+FACE_PENDING = "_face"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    url: str
+
+
+@dataclass
+class Feedback:
+    """What a post tells the page besides the answers: errors, notices, a popup, a message."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    notices: dict[str, str] = field(default_factory=dict)
+    popup: str | None = None
+    outcome: Outcome | None = None
+    message: str | None = None
+    dialogs: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass
+class PageView:
+    """Everything a page template needs; built only here."""
+
+    journey: Journey
+    page: Page
+    data: dict[str, Any]
+    status: int = 200
+
+
+def page_url(journey_id: str, page_id: str, edit: bool = False) -> str:
+    return f"/j/{journey_id}/{page_id}" + ("?edit=1" if edit else "")
+
+
+class Engine:
+    def __init__(self, definition: Definition, services: Services, store: Any) -> None:
+        self.definition, self.services, self.store = definition, services, store
+
+    def journey(self, journey_id: str) -> Journey | None:
+        return self.definition.journeys.get(journey_id)
+
+    # ------------------------------------------------------------------ drafts
+
+    def evaluate(self, identity: Identity, journey: Journey, draft: Draft | None = None) -> Evaluation:
+        if draft is None:
+            draft = Draft.from_json(self.store.load_draft(identity.key, journey.id))
+        return Evaluation(self.definition, journey, draft, identity, self.services, self.store)
+
+    def save(self, ev: Evaluation) -> None:
+        self.store.save_draft(ev.identity.key, ev.journey.id, ev.draft.to_json())
+
+    # ------------------------------------------------------------------ GET
+
+    def start(self, identity: Identity, journey: Journey) -> Redirect:
+        ev = self.evaluate(identity, journey)
+        target = ev.first_incomplete() or journey.pages[0]
+        return Redirect(page_url(journey.id, target.id))
+
+    def show(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False,
+             why: bool = False) -> Redirect | PageView:
+        ev = self.evaluate(identity, journey)
+        page = journey.page(page_id)
+        if page is None or not ev.reachable(page):
+            first = ev.first_incomplete() or journey.pages[0]
+            return Redirect(page_url(journey.id, first.id))
+        prepared = self._prepare(ev, page)
+        if prepared:
+            self.save(ev)
+        banner = (page.banner or DEFAULT_BANNER.format(title=page.title)) if why else None
+        return self.view(ev, page, Feedback(), edit=edit, banner=banner)
+
+    def _prepare(self, ev: Evaluation, page: Page) -> bool:
+        before = dict(ev.draft.facts)
+        for f in page.fields:
+            if f.id in ev.visible:
+                WIDGETS[f.kind].prepare(ev.context(f))
+        return before != ev.draft.facts
+
+    # ------------------------------------------------------------------ POST
+
+    def post(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any],
+             edit: bool = False) -> Redirect | PageView:
+        ev = self.evaluate(identity, journey)
+        page = journey.page(page_id)
+        if page is None or not ev.reachable(page):
+            return self.start(identity, journey)
+        feedback = Feedback()
+        self._apply(ev, page, form, feedback)
+        ev = self.evaluate(identity, journey, ev.draft)
+        action = str(form.get("_action", ""))
+        if action.startswith("field:"):
+            result = self._field_action(ev, page, action, form, feedback)
+            self.save(ev)
+            if isinstance(result, Redirect):
+                return result
+            return self.view(self.evaluate(identity, journey, ev.draft), page, feedback, edit=edit)
+        index = int(action.removeprefix("button:")) if action.startswith("button:") and action[7:].isdigit() else 0
+        buttons = page.buttons
+        if index >= len(buttons):
+            self.save(ev)
+            return self.view(ev, page, feedback, edit=edit)
+        return self._press(ev, page, buttons[index], index, form, feedback, edit)
+
+    def refresh(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
+        """Keep what was typed and show the page again (a choice changed what is shown); no checks."""
+        ev = self.evaluate(identity, journey)
+        page = journey.page(page_id)
+        if page is None or not ev.reachable(page):
+            return self.start(identity, journey)
+        feedback = Feedback()
+        self._apply(ev, page, form, feedback, files=False)
+        self.save(ev)
+        ev = self.evaluate(identity, journey, ev.draft)
+        self._prepare(ev, page)
+        return self.view(ev, page, feedback, edit=form.get("_edit") == "1")
+
+    def _apply(self, ev: Evaluation, page: Page, form: Mapping[str, Any], feedback: Feedback, files: bool = True) -> None:
+        """Copy the page's posted answers into the draft; only keys the visible fields own are taken."""
+        for f in page.fields:
+            if f.id not in ev.visible:
+                continue
+            widget = WIDGETS[f.kind]
+            for key in widget.keys(f):
+                value = form.get(key, "")
+                ev.draft.raw[key] = value[:2000] if isinstance(value, str) else ""
+            if files and getattr(widget, "accepts_files", False):
+                result = widget.act(ev.context(f), "upload", form)
+                if result.error:
+                    feedback.errors[f.id] = result.error
+
+    def _field_action(self, ev: Evaluation, page: Page, action: str, form: Mapping[str, Any],
+                      feedback: Feedback) -> Redirect | None:
+        _, field_id, verb = (action.split(":", 2) + ["", ""])[:3]
+        f = next((x for x in page.fields if x.id == field_id and x.id in ev.visible), None)
+        if f is None:
+            feedback.message = "页面已更新,请重新操作"
+            return None
+        result: ActionResult = WIDGETS[f.kind].act(ev.context(f), verb, form)
+        if result.error:
+            feedback.errors[f.id] = result.error
+        if result.notice:
+            feedback.notices[f.id] = result.notice
+        if result.popup:
+            feedback.popup = result.popup
+        if result.state.get("dialog"):
+            feedback.dialogs[f.id] = True
+        return None
+
+    def _press(self, ev: Evaluation, page: Page, button: Button, index: int, form: Mapping[str, Any],
+               feedback: Feedback, edit: bool) -> Redirect | PageView:
+        errors = {**ev.page_errors(page, submitting=True), **feedback.errors}
+        ev = self.evaluate(ev.identity, ev.journey, ev.draft)   # checking may have verified an SMS code
+        if errors:
+            feedback.errors = errors
+            self.save(ev)
+            route = button.on.get("invalid")
+            if route and route.popup:
+                feedback.popup = route.popup
+            return self.view(ev, page, feedback, edit=edit, status=422)
+        if not condition(button.enabled, ev.env):
+            self.save(ev)
+            feedback.message = "请先完成本页操作"
+            return self.view(ev, page, feedback, edit=edit, status=422)
+        calls = list(button.calls)
+        if calls and calls[0].service == "face_check":
+            challenge = self.services.face.begin(ev.identity, f"{ev.journey.id}.{page.id}")
+            ev.draft.facts[FACE_PENDING] = {"page": page.id, "button": index, "challenge": challenge, "edit": edit}
+            self.save(ev)
+            return Redirect(f"/j/{ev.journey.id}/{page.id}/face")
+        return self._continue(ev, page, button, calls, form, feedback, edit)
+
+    def _continue(self, ev: Evaluation, page: Page, button: Button, calls: list[Any], form: Mapping[str, Any],
+                  feedback: Feedback, edit: bool) -> Redirect | PageView:
+        outcome = Outcome("ok")
+        for call in calls:
+            if call.service == "face_check":
+                continue
+            outcome = run_call(call, ev, form, ev.journey.id)
+            if not outcome.ok:
+                break
+        return self._route(ev, page, button, outcome, feedback, edit)
+
+    def _route(self, ev: Evaluation, page: Page, button: Button, outcome: Outcome, feedback: Feedback,
+               edit: bool) -> Redirect | PageView:
+        route: Route | None = button.on.get(outcome.code) or (None if outcome.ok else button.on.get("error"))
+        journey = ev.journey
+        if route is None:       # an outcome the YAML does not route: say so plainly, keep the page
+            self.save(ev)
+            feedback.message = outcome.reason or "系统繁忙,请稍后再试"
+            return self.view(ev, page, feedback, edit=edit, status=409)
+        if route.next:
+            ev.mark_done(page)
+            self.save(ev)
+            target = self.evaluate(ev.identity, journey, ev.draft).first_incomplete()
+            if target is None:
+                return Redirect(page_url(journey.id, journey.pages[-1].id))
+            if edit and not target.is_confirm:
+                return Redirect(page_url(journey.id, target.id, edit=True) + "&why=1")
+            return Redirect(page_url(journey.id, target.id))
+        if route.goto:
+            self.save(ev)
+            return Redirect(page_url(journey.id, route.goto))
+        if route.result:
+            ev.draft.outcome = {"result": route.result, "code": outcome.code, "reason": outcome.reason,
+                                "application_id": outcome.data.get("application_id")}
+            ev.draft.facts.pop("_submission", None)     # a new attempt gets a new token
+            if outcome.ok:      # submitted: the next visit starts a new application
+                ev.draft = Draft(outcome=ev.draft.outcome)
+            self.save(ev)
+            return Redirect(f"/j/{journey.id}/result/{route.result}")
+        self.save(ev)
+        feedback.popup, feedback.outcome, feedback.message = route.popup, outcome, route.message
+        return self.view(ev, page, feedback, edit=edit)
+
+    # ------------------------------------------------------------------ face check
+
+    def face_pending(self, identity: Identity, journey: Journey, page_id: str) -> dict[str, Any] | None:
+        ev = self.evaluate(identity, journey)
+        pending = ev.draft.facts.get(FACE_PENDING)
+        return pending if pending and pending.get("page") == page_id else None
+
+    def face_done(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
+        ev = self.evaluate(identity, journey)
+        pending = ev.draft.facts.pop(FACE_PENDING, None)
+        page = journey.page(page_id)
+        if not pending or page is None or pending.get("page") != page_id:
+            return self.start(identity, journey)
+        button = page.buttons[int(pending["button"])]
+        passed = self.services.face.complete(str(pending["challenge"]), identity, {"result": str(form.get("result", ""))})
+        if not passed:
+            return self._route(ev, page, button, Outcome("face_failed"), Feedback(), bool(pending.get("edit")))
+        return self._continue(ev, page, button, list(button.calls), form, Feedback(), bool(pending.get("edit")))
+
+    # ------------------------------------------------------------------ results
+
+    def result(self, identity: Identity, journey: Journey, result_id: str) -> Redirect | dict[str, Any]:
+        ev = self.evaluate(identity, journey)
+        outcome = ev.draft.outcome or {}
+        result = journey.results.get(result_id)
+        if result is None or outcome.get("result") != result_id:
+            return self.start(identity, journey)
+        env = {**ev.env, "outcome": outcome}
+        buttons = []
+        for link in result.buttons:
+            if link.href:
+                url = link.href
+            elif link.goto == "start":
+                url = f"/j/{journey.id}/restart"
+            else:
+                url = page_url(journey.id, link.goto or journey.pages[0].id)
+            buttons.append({"label": link.label, "url": url})
+        return {"result": result, "text": fill(result.text, env), "buttons": buttons}
+
+    def restart(self, identity: Identity, journey: Journey) -> Redirect:
+        """返回首页 after a result: a finished application's draft is cleared; a failed one is kept."""
+        ev = self.evaluate(identity, journey)
+        if ev.draft.outcome and ev.draft.outcome.get("code") == "ok":
+            ev.draft = Draft()
+        ev.draft.outcome = None
+        ev.draft.done.pop(journey.pages[0].id, None)     # the guide is read and agreed again
+        self.save(ev)
+        return Redirect(page_url(journey.id, journey.pages[0].id))
+
+    # ------------------------------------------------------------------ the view model
+
+    def view(self, ev: Evaluation, page: Page, feedback: Feedback, edit: bool = False, banner: str | None = None,
+             status: int = 200) -> PageView:
+        journey = ev.journey
+        sections = []
+        for section in page.sections:
+            fields = []
+            for f in section.fields:
+                if f.id not in ev.visible:
+                    continue
+                ctx = ev.context(f)
+                widget = WIDGETS[f.kind]
+                fields.append({"field": f, "template": f"widgets/{widget.template}", "view": widget.view(ctx),
+                               "error": feedback.errors.get(f.id), "notice": feedback.notices.get(f.id),
+                               "dialog": feedback.dialogs.get(f.id, False),
+                               "required": condition(f.required, ev.env),
+                               "disabled": not condition(f.enabled, ev.env)})
+            if fields and condition(section.when, ev.env):
+                sections.append({"title": section.title, "fields": fields})
+        popup = None
+        if feedback.popup and feedback.popup in journey.popups:
+            spec = journey.popups[feedback.popup]
+            env = {**ev.env, "outcome": {"code": feedback.outcome.code, "reason": feedback.outcome.reason}
+                   if feedback.outcome else {}}
+            popup = {"title": spec.title, "text": fill(spec.text, env),
+                     "buttons": [{"label": b.label, "url": b.href or (page_url(journey.id, b.goto) if b.goto and b.goto != "start"
+                                  else (page_url(journey.id, journey.pages[0].id) if b.goto else None))}
+                                 for b in spec.buttons]}
+        labels = {f.id: f.label for f in page.fields}
+        summary = [{"id": fid, "label": labels.get(fid, ""), "message": msg} for fid, msg in feedback.errors.items()]
+        confirm = []
+        if page.is_confirm:
+            confirm = confirm_rows(ev, page)
+            for section in confirm:
+                section["edit_url"] = page_url(journey.id, section["edit"], edit=True) if section["edit"] else None
+            if "_submission" not in ev.draft.facts:
+                ev.draft.facts["_submission"] = secrets.token_urlsafe(24)
+                self.save(ev)
+        buttons = [{"label": b.label, "value": f"button:{i}", "disabled": not condition(b.enabled, ev.env)}
+                   for i, b in enumerate(page.buttons)]
+        steps = list(journey.steps)
+        data = {"sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
+                "banner": banner, "edit": edit, "buttons": buttons, "confirm": confirm,
+                "submission": ev.draft.facts.get("_submission"), "steps": steps,
+                "step_index": steps.index(page.step) + 1 if page.step in steps else None,
+                "action_url": page_url(journey.id, page.id, edit=edit),
+                "refresh_url": f"/j/{journey.id}/{page.id}/refresh"}
+        return PageView(journey, page, data, status)

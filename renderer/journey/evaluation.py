@@ -1,0 +1,141 @@
+"""One citizen's draft read through a journey: typed values, what is visible, what is missing, which page is next."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from renderer.definition.model import Condition, Definition, Field, Journey, Page
+from widgets import WIDGETS, FieldContext
+
+
+@dataclass
+class Draft:
+    """What is stored per citizen and journey; every request reads it and writes it back."""
+
+    raw: dict[str, str] = field(default_factory=dict)       # answers as typed, by form key
+    facts: dict[str, Any] = field(default_factory=dict)     # server-written: uploads, verified phones
+    done: dict[str, str] = field(default_factory=dict)      # page id -> fingerprint of its answers when passed
+    outcome: dict[str, Any] | None = None                   # the last submission's result
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> "Draft":
+        data = data or {}
+        return cls(dict(data.get("raw") or {}), dict(data.get("facts") or {}), dict(data.get("done") or {}),
+                   data.get("outcome"))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"raw": self.raw, "facts": self.facts, "done": self.done, "outcome": self.outcome}
+
+
+def condition(value: Condition, env: Mapping[str, Any]) -> bool:
+    return value if isinstance(value, bool) else bool(value.evaluate(env))
+
+
+class Evaluation:
+    """Values and visibility of every field, computed in page order from the draft."""
+
+    def __init__(self, definition: Definition, journey: Journey, draft: Draft, identity: Any,
+                 services: Any = None, store: Any = None, today: dt.date | None = None) -> None:
+        self.definition, self.journey, self.draft = definition, journey, draft
+        self.identity, self.services, self.store = identity, services, store
+        person = identity.as_context()
+        resident = dict(definition.residents.get(identity.resident_type) or {})
+        resident["type"] = identity.resident_type
+        self.env: dict[str, Any] = {
+            "person": person, "resident": resident, "lists": definition.lists, "cities": definition.cities,
+            "today": today or dt.date.today(), "derived": {}, "outcome": draft.outcome or {},
+        }
+        self.env.update({f.id: None for f in journey.fields})
+        self.visible: set[str] = set()
+        self.pages_on_route: list[Page] = []
+        self._compute()
+
+    def _compute(self) -> None:
+        self._derive()
+        for page in self.journey.pages:
+            page_visible = condition(page.when, self.env)
+            if page_visible:
+                self.pages_on_route.append(page)
+            for section in page.sections:
+                section_visible = page_visible and condition(section.when, self.env)
+                for f in section.fields:
+                    if section_visible and condition(f.when, self.env):
+                        self.visible.add(f.id)
+                        self.env[f.id] = WIDGETS[f.kind].value(self.context(f))
+        self._derive()
+
+    def _derive(self) -> None:
+        self.env["derived"] = {name: expr.evaluate(self.env) for name, expr in self.journey.derived.items()}
+
+    def context(self, f: Field) -> FieldContext:
+        return FieldContext(field=f, raw=self.draft.raw, facts=self.draft.facts, env=self.env,
+                            services=self.services, identity=self.identity, store=self.store,
+                            owner=getattr(self.identity, "key", ""))
+
+    def value(self, field_id: str) -> Any:
+        return self.env.get(field_id) if field_id in self.visible else None
+
+    # ------------------------------------------------------------------ checking
+
+    def field_error(self, f: Field, submitting: bool = False) -> str | None:
+        """The first problem with a visible field: format, then required, then the declared rules."""
+        if f.id not in self.visible:
+            return None
+        widget = WIDGETS[f.kind]
+        value = self.env.get(f.id)
+        message = widget.check(self.context(f), value, submitting)
+        if message:
+            return message
+        if widget.empty(value):
+            return widget.required_message(f) if condition(f.required, self.env) else None
+        for rule in f.rules:
+            others = [n for n in rule.check.names if n in self.env and n != f.id and n in {x.id for x in self.journey.fields}]
+            if any(self.env.get(n) is None for n in others):
+                continue      # the other field reports its own problem
+            if not rule.check.evaluate(self.env):
+                return rule.message
+        return None
+
+    def page_errors(self, page: Page, submitting: bool = False) -> dict[str, str]:
+        errors = {}
+        for f in page.fields:
+            message = self.field_error(f, submitting)
+            if message:
+                errors[f.id] = message
+        return errors
+
+    def fingerprint(self, page: Page) -> str:
+        """A digest of the page's answers, so a later change undoes its 'done'."""
+        keys = {k for f in page.fields for k in WIDGETS[f.kind].keys(f)}
+        prefixes = tuple(f"{f.id}." for f in page.fields)
+        raw = {k: v for k, v in self.draft.raw.items() if k in keys}
+        facts = {k: v for k, v in self.draft.facts.items()
+                 if k.startswith(prefixes) and not k.endswith((".resend_at", ".verified"))}
+        digest = hashlib.sha256(json.dumps([page.id, raw, facts], sort_keys=True, default=str).encode())
+        return digest.hexdigest()[:16]
+
+    def is_complete(self, page: Page) -> bool:
+        return (not page.is_confirm and self.draft.done.get(page.id) == self.fingerprint(page)
+                and not self.page_errors(page))
+
+    def mark_done(self, page: Page) -> None:
+        self.draft.done[page.id] = self.fingerprint(page)
+
+    def first_incomplete(self) -> Page | None:
+        """The page the citizen must see next: the first on the route that is not passed."""
+        for page in self.pages_on_route:
+            if not self.is_complete(page):
+                return page
+        return None
+
+    def reachable(self, page: Page) -> bool:
+        """A page may be shown if it is on the route and no earlier page is incomplete."""
+        if page not in self.pages_on_route:
+            return False
+        first = self.first_incomplete()
+        if first is None:
+            return True
+        return self.pages_on_route.index(page) <= self.pages_on_route.index(first)

@@ -1,0 +1,84 @@
+"""Build the Starlette application: forms, services, store, templates and routes."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from renderer.definition.loader import load_or_raise
+from renderer.journey.engine import Engine
+from renderer.services.simulator import simulated_services
+from renderer.store.sqlite import SqliteStore
+from renderer.web import routes
+from renderer.web.config import ROOT, Settings, load_settings
+from renderer.web.security import SecurityHeaders
+
+log = logging.getLogger("yss")
+HTMX = "htmx-2.0.11.min.js"
+
+
+def templates() -> Jinja2Templates:
+    loader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
+                           PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})])
+    env = Environment(loader=loader,
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.globals["htmx_asset"] = HTMX
+    return Jinja2Templates(env=env)
+
+
+async def server_error(request: Request, exc: Exception) -> HTMLResponse:
+    # Logged without the request body or the citizen's identity: only the path and the exception type.
+    log.error("unhandled %s on %s", type(exc).__name__, request.url.path)
+    return HTMLResponse("<!doctype html><meta charset=utf-8><title>系统繁忙</title>"
+                        "<p>系统繁忙,请稍后再试。您已填写的内容已保存。</p><p><a href=\"/\">返回首页</a></p>",
+                        status_code=500)
+
+
+async def not_found(request: Request, exc: Exception) -> HTMLResponse:
+    return HTMLResponse("<!doctype html><meta charset=utf-8><title>页面不存在</title>"
+                        "<p>页面不存在。</p><p><a href=\"/\">返回首页</a></p>", status_code=404)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    if settings.services != "simulator":
+        raise SystemExit(f"unknown YSS_SERVICES={settings.services!r}: only 'simulator' is built in")
+    definition = load_or_raise()
+    services = simulated_services(settings.personas, settings.secret.encode(), settings.failure_rate)
+    store = SqliteStore(settings.database)
+    app = Starlette(
+        routes=[
+            Route("/", routes.home),
+            Route("/login", routes.login, methods=["GET", "POST"]),
+            Route("/logout", routes.logout, methods=["POST"]),
+            Route("/uploads/{upload}", routes.upload),
+            Route("/j/{journey}", routes.journey_start),
+            Route("/j/{journey}/restart", routes.journey_restart),
+            Route("/j/{journey}/result/{result}", routes.journey_result),
+            Route("/j/{journey}/{page}", routes.journey_page, methods=["GET", "POST"]),
+            Route("/j/{journey}/{page}/refresh", routes.journey_refresh, methods=["POST"]),
+            Route("/j/{journey}/{page}/face", routes.journey_face, methods=["GET", "POST"]),
+            Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
+        ],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="yss_session",
+                       same_site="lax", https_only=settings.https_cookies, max_age=8 * 3600),
+        ],
+        exception_handlers={500: server_error, 404: not_found},
+    )
+    app.state.engine = Engine(definition, services, store)
+    app.state.services = services
+    app.state.store = store
+    app.state.templates = templates()
+    app.state.settings = settings
+    return app

@@ -1,0 +1,47 @@
+"""The one place that reads the environment (prefix YSS_)."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+config = Config(env_prefix="")
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    port: int
+    database: Path
+    personas: Path
+    services: str                 # "simulator"; a real deployment names its adapters' module here
+    failure_rate: float           # share of simulated back-office calls that fail
+    https_cookies: bool
+    secret: str
+
+
+def _secret(path: Path) -> str:
+    """A signing key kept beside the database, so a restart keeps people signed in."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def load_settings() -> Settings:
+    database = Path(config("YSS_DB", default=str(ROOT / "var" / "yss.sqlite3")))
+    secret = config("YSS_SECRET", default="") or _secret(database.parent / "secret.key")
+    return Settings(
+        host=config("YSS_HOST", default="127.0.0.1"),
+        port=config("YSS_PORT", cast=int, default=8000),
+        database=database,
+        personas=Path(config("YSS_PERSONAS", default=str(ROOT.parent / "shared" / "spec" / "personas.yaml"))),
+        services=config("YSS_SERVICES", default="simulator"),
+        failure_rate=config("YSS_SIM_FAILURE_RATE", cast=float, default=0.0),
+        https_cookies=config("YSS_HTTPS_COOKIES", cast=bool, default=False),
+        secret=secret,
+    )

@@ -1,0 +1,202 @@
+"""HTTP endpoints: each turns a request into a call on the engine and the answer into HTML."""
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from renderer.journey.engine import Engine, PageView, Redirect
+from renderer.services.base import Identity
+from renderer.web.htmx import HtmxDetails
+from renderer.web.security import csrf_ok, csrf_token
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+FORM_LIMITS = {"max_files": 12, "max_fields": 300, "max_part_size": 64 * 1024}
+
+
+def engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    context = {"request": request, "csrf": csrf_token(request), "signed_in": current_identity(request), **context}
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def current_identity(request: Request) -> Identity | None:
+    key = request.session.get("user")
+    return request.app.state.services.sign_in.identity(key) if key else None
+
+
+def redirect(request: Request, url: str) -> Response:
+    if HtmxDetails.of(request).request:
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def error_page(request: Request, message: str, status: int) -> HTMLResponse:
+    return render(request, "error.html", {"message": message}, status=status)
+
+
+async def read_form(request: Request) -> dict[str, Any] | None:
+    """The posted form as plain values, files read up to the upload limit; None if it cannot be read."""
+    try:
+        async with request.form(**FORM_LIMITS) as form:
+            out: dict[str, Any] = {}
+            for key, value in form.multi_items():
+                if isinstance(value, UploadFile):
+                    data = await value.read(MAX_UPLOAD_BYTES + 1)
+                    if data:
+                        out[key] = data
+                else:
+                    out.setdefault(key, value)
+            return out
+    except (MultiPartException, ValueError, KeyError):
+        return None
+
+
+# ---------------------------------------------------------------- sign-in and home
+
+async def home(request: Request) -> Response:
+    identity = current_identity(request)
+    if identity is None:
+        return RedirectResponse("/login", status_code=303)
+    journeys = [j for j in engine(request).definition.journeys.values() if j.home_link]
+    return render(request, "home.html", {"journeys": journeys, "identity": identity})
+
+
+async def login(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "login.html", {"error": None, "number": ""})
+    form = await read_form(request)
+    if form is None or not csrf_ok(request, form):
+        return render(request, "login.html", {"error": "页面已过期,请重新登录", "number": ""}, status=400)
+    number = str(form.get("id_number", "")).strip()[:40]
+    identity = request.app.state.services.sign_in.sign_in(number) if number else None
+    if identity is None:
+        message = "请输入证件号码" if not number else "未找到该证件号码对应的粤省事用户,请核对后重新输入"
+        return render(request, "login.html", {"error": message, "number": number}, status=401)
+    request.session.clear()
+    request.session["user"] = identity.key
+    return RedirectResponse("/", status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    form = await read_form(request)
+    if form is not None and csrf_ok(request, form):
+        request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+# ---------------------------------------------------------------- journeys
+
+def _journey_or_none(request: Request) -> Any:
+    return engine(request).journey(request.path_params["journey"])
+
+
+async def journey_start(request: Request) -> Response:
+    identity, journey = current_identity(request), _journey_or_none(request)
+    if identity is None:
+        return RedirectResponse("/login", status_code=303)
+    if journey is None:
+        return error_page(request, "未找到该事项", 404)
+    result = await run_in_threadpool(engine(request).start, identity, journey)
+    return redirect(request, result.url)
+
+
+async def journey_restart(request: Request) -> Response:
+    identity, journey = current_identity(request), _journey_or_none(request)
+    if identity is None:
+        return RedirectResponse("/login", status_code=303)
+    if journey is None:
+        return error_page(request, "未找到该事项", 404)
+    result = await run_in_threadpool(engine(request).restart, identity, journey)
+    return redirect(request, result.url)
+
+
+def page_response(request: Request, outcome: Redirect | PageView) -> Response:
+    if isinstance(outcome, Redirect):
+        return redirect(request, outcome.url)
+    status = 200 if HtmxDetails.of(request).request else outcome.status
+    return render(request, "page.html", {"journey": outcome.journey, "page": outcome.page, **outcome.data},
+                  status=status)
+
+
+async def journey_page(request: Request) -> Response:
+    identity, journey = current_identity(request), _journey_or_none(request)
+    if identity is None:
+        return RedirectResponse("/login", status_code=303)
+    if journey is None:
+        return error_page(request, "未找到该事项", 404)
+    page_id = request.path_params["page"]
+    edit = request.query_params.get("edit") == "1"
+    if request.method == "GET":
+        why = request.query_params.get("why") == "1"
+        outcome = await run_in_threadpool(engine(request).show, identity, journey, page_id, edit, why)
+        return page_response(request, outcome)
+    form = await read_form(request)
+    if form is None:
+        return error_page(request, "提交的内容无法识别,请返回重新填写", 400)
+    if not csrf_ok(request, form):
+        return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
+    outcome = await run_in_threadpool(engine(request).post, identity, journey, page_id, form, edit)
+    return page_response(request, outcome)
+
+
+async def journey_refresh(request: Request) -> Response:
+    identity, journey = current_identity(request), _journey_or_none(request)
+    if identity is None or journey is None:
+        return redirect(request, "/login")
+    form = await read_form(request)
+    if form is None or not csrf_ok(request, form):
+        return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
+    outcome = await run_in_threadpool(engine(request).refresh, identity, journey, request.path_params["page"], form)
+    return page_response(request, outcome)
+
+
+async def journey_face(request: Request) -> Response:
+    """The simulated face check: the channel's own screen in a real deployment."""
+    identity, journey = current_identity(request), _journey_or_none(request)
+    if identity is None:
+        return RedirectResponse("/login", status_code=303)
+    if journey is None:
+        return error_page(request, "未找到该事项", 404)
+    page_id = request.path_params["page"]
+    if request.method == "GET":
+        pending = await run_in_threadpool(engine(request).face_pending, identity, journey, page_id)
+        if pending is None:
+            return redirect(request, f"/j/{journey.id}/{page_id}")
+        return render(request, "face.html", {"journey": journey, "identity": identity})
+    form = await read_form(request)
+    if form is None or not csrf_ok(request, form):
+        return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
+    outcome = await run_in_threadpool(engine(request).face_done, identity, journey, page_id, form)
+    return page_response(request, outcome)
+
+
+async def journey_result(request: Request) -> Response:
+    identity, journey = current_identity(request), _journey_or_none(request)
+    if identity is None:
+        return RedirectResponse("/login", status_code=303)
+    if journey is None:
+        return error_page(request, "未找到该事项", 404)
+    outcome = await run_in_threadpool(engine(request).result, identity, journey, request.path_params["result"])
+    if isinstance(outcome, Redirect):
+        return redirect(request, outcome.url)
+    return render(request, "result.html", {"journey": journey, **outcome})
+
+
+async def upload(request: Request) -> Response:
+    """An uploaded or fetched image, to its owner only."""
+    identity = current_identity(request)
+    if identity is None:
+        return Response(status_code=404)
+    stored = await run_in_threadpool(request.app.state.store.get_upload, identity.key, request.path_params["upload"])
+    if stored is None:
+        return Response(status_code=404)
+    return Response(stored.data, media_type=stored.content_type,
+                    headers={"Cache-Control": "private, no-store", "Content-Disposition": "inline"})
