@@ -79,21 +79,13 @@ def confirm_rows(ev: Evaluation, page: Page) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=512)
-def _placeholder(source: str) -> Expression:
-    return compile_expression(source, known_roots=_AnyName(), functions=FUNCTIONS)
-
-
-class _AnyName(frozenset):
-    """Placeholders were checked when the forms loaded; at run time every name is allowed."""
-
-    def __contains__(self, item: object) -> bool:
-        return True
-
-    def __hash__(self) -> int:
-        return 0
+def _placeholder(source: str, roots: frozenset[str]) -> Expression:
+    # Placeholders were checked against the journey when the forms loaded; here every root in env is known.
+    return compile_expression(source, known_roots=roots, functions=FUNCTIONS)
 
 
 def fill(text: str, env: Mapping[str, Any]) -> str:
     """Replace each {expression} in a popup or result text with its value."""
-    return PLACEHOLDER.sub(lambda m: show(_placeholder(m.group(1)).evaluate(env)), text)
+    roots = frozenset(env)
+    return PLACEHOLDER.sub(lambda m: show(_placeholder(m.group(1), roots).evaluate(env)), text)
 

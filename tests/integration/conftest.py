@@ -1,0 +1,99 @@
+"""An in-process app on a temp database, and a walker that fills the adult journey like a citizen's browser."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from renderer.uploads.images import make_placeholder_portrait
+from renderer.web.app import create_app
+from renderer.web.config import Settings
+
+PERSONAS = Path(__file__).resolve().parents[3] / "shared" / "spec" / "personas.yaml"
+ZHANG = "440106199001011235"
+
+
+def settings_for(database: Path) -> Settings:
+    return Settings(host="127.0.0.1", port=0, database=database, personas=PERSONAS, services="simulator",
+                    failure_rate=0.0, https_cookies=False, secret="integration-test-secret")
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "app.sqlite3"
+
+
+@pytest.fixture
+def app(database: Path) -> Any:
+    return create_app(settings_for(database))
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=True) as c:
+        yield c
+
+
+class Citizen:
+    """Drives the pages through plain form posts, as a browser without JavaScript would."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.csrf = ""
+        self.last: Any = None
+
+    def get(self, url: str) -> Any:
+        self.last = self.client.get(url)
+        self._token(self.last.text)
+        return self.last
+
+    def post(self, url: str, data: dict[str, str], files: dict[str, Any] | None = None) -> Any:
+        self.last = self.client.post(url, data={"_csrf": self.csrf, **data}, files=files)
+        self._token(self.last.text)
+        return self.last
+
+    def _token(self, html: str) -> None:
+        found = re.search(r'name="_csrf" value="([^"]+)"', html)
+        if found:
+            self.csrf = found.group(1)
+
+    def sign_in(self, number: str = ZHANG) -> Any:
+        self.get("/login")
+        return self.post("/login", {"id_number": number})
+
+    def errors(self) -> list[str]:
+        return re.findall(r'<p class="error" id="[^"]+">([^<]+)</p>', self.last.text)
+
+    def walk_to_confirm(self, city: str = "广州市") -> Any:
+        self.get("/j/adult")
+        self.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
+        self.post(str(self.last.url), {"result": "pass"})
+        self.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": city})
+        image = make_placeholder_portrait("id")
+        self.post("/j/adult/documents", {"_action": "button:0", "documents.choice": "id_card"},
+                  files={"documents.id_card.0": ("a.jpg", image, "image/jpeg"),
+                         "documents.id_card.1": ("b.jpg", image, "image/jpeg")})
+        self.post("/j/adult/photo", {"_action": "button:0", "photo.consent": "1"})
+        self.post("/j/adult/details", {"_action": "field:phone:send", "phone": "13600002819"})
+        code = re.search(r"验证码为(\d{6})", self.last.text).group(1)
+        self.post("/j/adult/details", {**DETAILS, "phone.code": code})
+        self.post("/j/adult/pickup", {"_action": "button:0", "pickup_method": "网点领卡", "branch": "gz-lw-zhanqianlu"})
+        assert self.last.url.path == "/j/adult/confirm", (self.last.url, self.errors())
+        return self.last
+
+    def submission(self) -> str:
+        return re.search(r'name="_submission" value="([^"]+)"', self.last.text).group(1)
+
+
+DETAILS = {"_action": "button:0", "ethnicity": "汉族", "id_longterm": "否", "id_valid_from": "2020-01-01",
+           "id_valid_to": "2035-01-01", "phone": "13600002819", "occupation": "企业管理人员",
+           "home_region.province": "广东省", "home_region.city": "广州市", "home_region.district": "天河区",
+           "home_address": "天河路100号1201房", "bank": "工商银行", "insurance_type": "城镇职工"}
+
+
+@pytest.fixture
+def citizen(client: TestClient) -> Citizen:
+    return Citizen(client)

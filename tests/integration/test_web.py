@@ -1,0 +1,136 @@
+"""The web layer end to end in process: security baseline, drafts, uploads, submission written once."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from renderer.web.app import create_app
+from tests.integration.conftest import DETAILS, ZHANG, Citizen, settings_for
+
+
+def test_adult_journey_submits_once_even_when_replayed(citizen: Citizen, app: Any) -> None:
+    citizen.sign_in()
+    citizen.walk_to_confirm()
+    token = citizen.submission()
+    first = citizen.post("/j/adult/confirm", {"_action": "button:0", "_submission": token})
+    assert first.url.path == "/j/adult/result/submitted"
+    assert "您已成功提交申请" in first.text
+    # A double click or a replay carries the same token: still one application.
+    citizen.post("/j/adult/confirm", {"_action": "button:0", "_submission": token})
+    identity = app.state.services.sign_in.sign_in(ZHANG)
+    assert app.state.store.count_applications(identity.key) == 1
+
+
+def test_rejected_submission_keeps_everything_for_resubmission(citizen: Citizen) -> None:
+    citizen.sign_in("440104199303032645")
+    citizen.walk_to_confirm()
+    failed = citizen.post("/j/adult/confirm", {"_action": "button:0", "_submission": citizen.submission()})
+    assert failed.url.path == "/j/adult/result/failed"
+    assert "原因说明:社会保障号检验位不符合检验规则" in failed.text
+    again = citizen.get("/j/adult/confirm")
+    assert again.url.path == "/j/adult/confirm"
+    assert "工商银行" in again.text and "站前路支行" in again.text
+
+
+def test_post_without_csrf_token_is_refused_and_changes_nothing(citizen: Citizen) -> None:
+    citizen.sign_in()
+    citizen.get("/j/adult")
+    citizen.csrf = "forged"
+    refused = citizen.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
+    assert refused.status_code == 403
+    assert "页面已过期" in refused.text
+
+
+def test_session_cookie_and_security_headers(client: TestClient) -> None:
+    page = client.get("/login")
+    token = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post("/login", data={"_csrf": token, "id_number": ZHANG}, follow_redirects=False)
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert ZHANG not in response.headers["set-cookie"]      # the cookie holds an opaque key only
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+
+
+def test_unknown_number_gets_an_error_on_the_login_page(citizen: Citizen) -> None:
+    response = citizen.sign_in("440106199001011234")
+    assert response.status_code == 401
+    assert "未找到该证件号码" in response.text
+    assert 'value="440106199001011234"' in response.text
+
+
+def test_uploads_are_served_only_to_their_owner(citizen: Citizen, app: Any) -> None:
+    citizen.sign_in()
+    citizen.walk_to_confirm()
+    url = re.search(r'src="(/uploads/[^"]+)"', citizen.last.text).group(1)
+    assert citizen.client.get(url).headers["content-type"] == "image/jpeg"
+    with TestClient(app) as other_client:
+        other = Citizen(other_client)
+        other.sign_in("440103198805124565")
+        assert other.client.get(url).status_code == 404
+        assert TestClient(app).get(url).status_code == 404
+
+
+def test_a_bad_upload_gets_a_chinese_message_next_to_the_field(citizen: Citizen) -> None:
+    citizen.sign_in()
+    citizen.get("/j/adult")
+    citizen.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
+    citizen.post(str(citizen.last.url), {"result": "pass"})
+    citizen.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": "广州市"})
+    response = citizen.post("/j/adult/documents", {"_action": "button:0", "documents.choice": "id_card"},
+                            files={"documents.id_card.0": ("a.jpg", b"not an image at all", "image/jpeg"),
+                                   "documents.id_card.1": ("b.gif", b"GIF89a" + b"\0" * 20, "image/gif")})
+    assert response.status_code == 422
+    assert "身份证国徽面:请上传JPG或PNG格式的图片" in response.text
+
+
+def test_draft_survives_a_restart_and_resumes_after_signing_in_again(citizen: Citizen, database: Any) -> None:
+    citizen.sign_in()
+    citizen.walk_to_confirm()
+    with TestClient(create_app(settings_for(database))) as restarted:
+        again = Citizen(restarted)
+        again.sign_in()
+        resumed = again.get("/j/adult")
+        assert resumed.url.path == "/j/adult/confirm"
+        assert "天河路100号1201房" in resumed.text
+
+
+def test_nothing_typed_is_lost_on_an_error(citizen: Citizen) -> None:
+    citizen.sign_in()
+    citizen.walk_to_confirm()
+    response = citizen.post("/j/adult/details?edit=1", {**DETAILS, "ethnicity": "", "home_address": "新地址路2号"})
+    assert response.status_code == 422
+    assert "请选择民族" in citizen.errors()
+    assert 'value="新地址路2号"' in response.text
+    assert 'href="#ethnicity"' in response.text     # the summary links to the field
+
+
+def test_garbage_input_never_gives_a_500(citizen: Citizen) -> None:
+    citizen.sign_in()
+    citizen.walk_to_confirm()
+    junk = {"\u0000": "x", "ethnicity": "<script>alert(1)</script>", "id_valid_from": "2020-02-30",
+            "id_valid_to": "9999999-01-01", "phone": "1" * 5000, "phone.code": "abcdef", "bank": "不存在的银行",
+            "_action": "field:nope:nope"}
+    for page in ("guide", "eligibility", "documents", "photo", "details", "pickup", "confirm"):
+        for action in ("button:0", "button:99", "field:branch:pick:../../etc", "junk", junk["_action"]):
+            response = citizen.post(f"/j/adult/{page}", {**junk, "_action": action})
+            assert response.status_code < 500, (page, action)
+            assert "<script>alert(1)</script>" not in response.text
+    bad = citizen.client.post("/j/adult/details", content=b"--x\r\nbroken", headers={
+        "content-type": "multipart/form-data; boundary=x"})
+    assert bad.status_code in (400, 403)
+
+
+def test_personal_data_is_never_logged(citizen: Citizen, caplog: Any) -> None:
+    caplog.set_level(logging.DEBUG)
+    citizen.sign_in()
+    citizen.walk_to_confirm()
+    citizen.post("/j/adult/confirm", {"_action": "button:0", "_submission": citizen.submission()})
+    text = caplog.text
+    for secret in (ZHANG, "13600002819", "张伟", "天河路100号"):
+        assert secret not in text

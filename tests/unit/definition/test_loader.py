@@ -1,0 +1,168 @@
+"""The loader: every error is collected with file:line:col, a stable code, and a hint."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from renderer.definition.loader import FORMS_DIR, load_forms
+from tests.formkit import codes, load_inline
+
+JOURNEY = """
+journey: demo
+title: 演示
+steps: [第一步]
+pages:
+  - id: first
+    title: 第一页
+    step: 第一步
+    fields:
+      - {id: city, kind: select, label: 城市, options: [广州市, 深圳市], required: true}
+"""
+
+
+def test_every_file_under_forms_loads_without_errors() -> None:
+    # Never skipped: the real journeys, fragments and data must always match the schema and each other.
+    result = load_forms(FORMS_DIR)
+    assert [str(e) for e in result.errors] == []
+    assert result.definition is not None
+    assert "adult" in result.definition.journeys
+    assert result.files >= 20
+
+
+def test_a_minimal_journey_loads(tmp_path: Path) -> None:
+    result = load_inline(tmp_path, {"journeys/demo.yaml": JOURNEY})
+    assert result.errors == []
+    page = result.definition.journeys["demo"].pages[0]
+    assert page.fields[0].label == "城市"
+    assert page.buttons[0].label == "下一步"        # the default button
+
+
+def test_yaml_syntax_error_has_its_position(tmp_path: Path) -> None:
+    result = load_inline(tmp_path, {"journeys/bad.yaml": "journey: demo\npages: [\n  - id: x\n"})
+    assert codes(result) == ["yaml.syntax"]
+    error = result.errors[0]
+    assert error.position.file == "forms/journeys/bad.yaml"
+    assert error.position.line >= 2
+
+
+def test_unknown_key_points_at_the_key_and_suggests_the_right_one(tmp_path: Path) -> None:
+    text = JOURNEY.replace("required: true}", "requird: true}")
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["schema.unknown_key"]
+    error = result.errors[0]
+    assert (error.position.line, error.position.col) == (9, text.splitlines()[9].index("requird") + 1)
+    assert "requird" in error.message
+    assert "Did you mean 'required'?" in error.hint
+    assert error.path == "pages[0].fields[0]"
+
+
+def test_bad_kind_lists_the_kinds(tmp_path: Path) -> None:
+    result = load_inline(tmp_path, {"journeys/demo.yaml": JOURNEY.replace("kind: select", "kind: selct")})
+    assert codes(result) == ["schema.bad_value"]
+    assert "Did you mean 'select'?" in result.errors[0].hint
+    assert str(result.errors[0]).startswith("forms/journeys/demo.yaml:9:")
+
+
+def test_unquoted_date_is_explained(tmp_path: Path) -> None:
+    text = JOURNEY.replace("required: true}", "required: true, min: 2024-01-01}")
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["schema.date_unquoted"]
+    assert 'quote it: "2024-01-01"' in result.errors[0].hint
+
+
+def test_all_errors_are_collected_not_just_the_first(tmp_path: Path) -> None:
+    text = JOURNEY.replace("kind: select", "kind: selct").replace("title: 第一页", "titel: 第一页")
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text, "journeys/other.yaml": "journey: other\n"})
+    assert len(result.errors) >= 3
+    assert {e.position.file for e in result.errors} == {"forms/journeys/demo.yaml", "forms/journeys/other.yaml"}
+
+
+def test_unknown_name_in_a_condition_is_a_load_error_at_its_column(tmp_path: Path) -> None:
+    text = JOURNEY + "      - {id: note, kind: text, label: 备注, when: cty == '广州市'}\n"
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["expr.unknown_name"]
+    error = result.errors[0]
+    assert error.position.line == 10
+    assert error.position.col == text.splitlines()[10].index("cty") + 1
+    assert "did you mean 'city'" in error.message
+
+
+def test_expression_syntax_error(tmp_path: Path) -> None:
+    text = JOURNEY + "      - {id: note, kind: text, label: 备注, when: \"city == \"}\n"
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["expr.syntax"]
+
+
+def test_unknown_context_key_and_list(tmp_path: Path) -> None:
+    text = JOURNEY + ("      - {id: a, kind: select, label: 民族, options: lists.ethnicity}\n"
+                      "      - {id: b, kind: readonly, label: 姓名, value: person.nmae}\n")
+    files = {"journeys/demo.yaml": text, "lists/e.yaml": "list: ethnicities\ntitle: 民族\noptions: [汉族]\n"}
+    result = load_inline(tmp_path, files)
+    assert codes(result) == ["expr.unknown_name", "expr.unknown_name"]
+    assert "Did you mean 'ethnicities'?" in result.errors[0].hint
+    assert "Did you mean 'name'?" in result.errors[1].hint
+
+
+def test_routes_and_edit_links_must_name_real_pages(tmp_path: Path) -> None:
+    text = JOURNEY + """
+    buttons:
+      - {label: 下一步, on: {ok: {goto: secnd}, refused: {popup: nope}}}
+  - id: confirm
+    title: 信息确认
+    confirm:
+      - {title: 城市, edit: frist, shows: [city, ctiy]}
+"""
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert sorted(codes(result)) == sorted(["ref.unknown_page", "ref.unknown_popup", "ref.unknown_page",
+                                            "ref.unknown_field", "confirm.edit_not_before"])
+    assert any("Did you mean 'first'?" in e.hint for e in result.errors)
+
+
+def test_button_without_ok_outcome(tmp_path: Path) -> None:
+    text = JOURNEY + "    buttons:\n      - {label: 下一步, on: {invalid: {message: 请检查}}}\n"
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["button.no_ok"]
+
+
+def test_duplicate_field_ids(tmp_path: Path) -> None:
+    text = JOURNEY + "      - {id: city, kind: text, label: 城市2}\n"
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["field.duplicate_id"]
+    assert "first used at forms/journeys/demo.yaml:9" in result.errors[0].hint
+
+
+def test_include_fragment_and_override(tmp_path: Path) -> None:
+    fragment = """
+    fragment: extra
+    pages:
+      - id: extra
+        title: 附加页
+        fields:
+          - {id: memo, kind: text, label: 备注, max_length: 10}
+    """
+    journey = JOURNEY + "  - include: extra\n    override:\n      extra: {title: 改过的标题}\n"
+    result = load_inline(tmp_path, {"journeys/demo.yaml": journey, "fragments/extra.yaml": fragment})
+    assert result.errors == []
+    pages = result.definition.journeys["demo"].pages
+    assert [p.id for p in pages] == ["first", "extra"]
+    assert pages[1].title == "改过的标题"
+    assert pages[1].fields[0].position.file == "forms/fragments/extra.yaml"
+
+
+def test_unknown_fragment(tmp_path: Path) -> None:
+    result = load_inline(tmp_path, {"journeys/demo.yaml": JOURNEY + "  - include: pikup\n",
+                                    "fragments/p.yaml": "fragment: pickup\npages: []\n"})
+    assert codes(result) == ["ref.unknown_fragment"]
+    assert "Did you mean 'pickup'?" in result.errors[0].hint
+
+
+def test_city_branch_in_unknown_district(tmp_path: Path) -> None:
+    city = """
+    city: 广州市
+    banks: [工商银行]
+    districts: [荔湾区]
+    branches:
+      - {id: a, name: 甲支行, district: 荔弯区, address: 地址, hours: 全天, phone: "020-1"}
+    """
+    result = load_inline(tmp_path, {"cities/gz.yaml": city})
+    assert codes(result) == ["city.unknown_district"]
+    assert result.errors[0].position.line == 5
