@@ -4,7 +4,8 @@ Not a test: it prints medians and p99s against targets and never fails on timing
 the product cannot be driven far enough to measure (e.g. the walk to the 申请信息 page breaks).
 
   1. cold load + check of every form under forms/ (fresh interpreter per run), and the warm in-process load
-  2. server time per GET / failing POST of /j/adult/details through starlette's TestClient, and the engine alone
+  2. server time per GET / failing POST of /j/adult/details through starlette's TestClient,
+     and the engine alone
   3. the upload pipeline (renderer.uploads.images.process_upload) on a 4000x3000 phone-like JPEG
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -70,6 +72,16 @@ def add(name: str, samples_ms: list[float], target_ms: float | None = None, note
     ROWS.append(Row(name, samples_ms, target_ms, note))
 
 
+def width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, columns: int, right: bool = False) -> str:
+    fill = " " * max(0, columns - width(text))
+    return fill + text if right else text + fill
+
+
 def fmt_ms(value: float) -> str:
     return f"{value:,.2f}" if value < 100 else f"{value:,.1f}"
 
@@ -78,11 +90,11 @@ def print_table(rows: list[Row]) -> None:
     header = ("measure", "n", "median ms", "p99 ms", "target", "")
     body = [(r.name, str(len(r.samples_ms)), fmt_ms(r.median), fmt_ms(r.p99),
              f"< {r.target_ms:g} ms" if r.target_ms is not None else "-", r.verdict) for r in rows]
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    widths = [max(width(line[i]) for line in [header, *body]) for i in range(len(header))]
     right = {1, 2, 3}
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(pad(c, w, i in right) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     print(line(header))
     print("  ".join("-" * w for w in widths))
@@ -96,6 +108,8 @@ def print_table(rows: list[Row]) -> None:
 
 
 def step(message: str) -> None:
+    """Progress on stderr, so the figures on stdout stay a clean table."""
+    sys.stdout.flush()
     print(f"  … {message}", file=sys.stderr, flush=True)
 
 
@@ -131,7 +145,8 @@ def bench_load() -> None:
         files, errors = figures["files"], figures["errors"]
     if errors:
         PROBLEMS.append(f"load_forms() reported {errors} error(s) in forms/ (run `make check-forms`)")
-    add("forms: cold load_forms() call", loads, 300, f"{files} YAML files, {errors} errors; fresh interpreter per run")
+    add("forms: cold load_forms() call", loads, 300,
+        f"{files} YAML files, {errors} errors; fresh interpreter per run")
     add("forms: cold imports + load_forms()", totals)
     add("forms: cold whole subprocess (wall)", walls, note="interpreter start-up + imports + load + exit")
 
@@ -145,7 +160,7 @@ def bench_load() -> None:
     add("forms: warm load_forms() in-process", warm)
 
 
-# ---------------------------------------------------------------------------------------------- 2. details page
+# -------------------------------------------------------------------------------------------- 2. details page
 
 class WalkBroken(Exception):
     """The product did not answer as a citizen's browser expects on the way to the 申请信息 page."""
@@ -180,12 +195,14 @@ class Walker:
 
     def post(self, url: str, data: dict[str, str], *, files: dict[str, Any] | None = None,
              expect_location: str | None = None, expect_status: int = 303) -> Any:
-        response = self.client.post(url, data={**data, "_csrf": self.csrf}, files=files, follow_redirects=False)
+        response = self.client.post(url, data={**data, "_csrf": self.csrf}, files=files,
+                                    follow_redirects=False)
         location = response.headers.get("location")
         if response.status_code != expect_status or (expect_location and location != expect_location):
-            raise WalkBroken(f"POST {url} {sorted(data)}: expected {expect_status}"
-                             f"{' → ' + expect_location if expect_location else ''}, got {response.status_code}"
-                             f"{' → ' + location if location else ''}: {_snippet(response.text)}")
+            wanted = f"{expect_status}" + (f" → {expect_location}" if expect_location else "")
+            got = f"{response.status_code}" + (f" → {location}" if location else "")
+            raise WalkBroken(f"POST {url} {sorted(data)}: expected {wanted}, got {got}: "
+                             f"{_snippet(response.text)}")
         found = CSRF.search(response.text)
         if found:
             self.csrf = found.group(1)
@@ -215,7 +232,7 @@ def details_form(code: str = "") -> dict[str, str]:
 
 
 def walk_to_details(w: Walker) -> dict[str, str]:
-    """Sign in as 张伟 and pass guide, face check, eligibility, documents and photo; returns the failing form."""
+    """Sign in as 张伟, pass guide, face check, eligibility, documents and photo; return the failing form."""
     from renderer.uploads.images import make_placeholder_portrait
 
     j = f"/j/{JOURNEY}"
@@ -228,11 +245,13 @@ def walk_to_details(w: Walker) -> dict[str, str]:
     w.get(f"{j}/guide/face")
     w.post(f"{j}/guide/face", {"result": "pass"}, expect_location=f"{j}/eligibility")
     w.get(f"{j}/eligibility")
-    w.post(f"{j}/eligibility", {"intended_city": "广州市", "_action": "button:0"}, expect_location=f"{j}/documents")
+    w.post(f"{j}/eligibility", {"intended_city": "广州市", "_action": "button:0"},
+           expect_location=f"{j}/documents")
     w.get(f"{j}/documents")
+    card = (856, 540)
     files = {
-        "documents.id_card.0": ("id-back.jpg", make_placeholder_portrait("bench-id-back", (856, 540)), "image/jpeg"),
-        "documents.id_card.1": ("id-front.jpg", make_placeholder_portrait("bench-id-front", (856, 540)), "image/jpeg"),
+        "documents.id_card.0": ("id-back.jpg", make_placeholder_portrait("bench-back", card), "image/jpeg"),
+        "documents.id_card.1": ("id-front.jpg", make_placeholder_portrait("bench-front", card), "image/jpeg"),
     }
     w.post(f"{j}/documents", {"documents.choice": "id_card", "_action": "button:0"}, files=files,
            expect_location=f"{j}/photo")
@@ -245,12 +264,14 @@ def walk_to_details(w: Walker) -> dict[str, str]:
     sent = w.post(f"{j}/details", {**details_form(), "_action": "field:phone:send"}, expect_status=200)
     found = SMS_CODE.search(sent.text)
     if not found:
-        raise WalkBroken(f"POST {j}/details field:phone:send: no simulated SMS code on the page: {_snippet(sent.text)}")
+        raise WalkBroken(f"POST {j}/details field:phone:send: no simulated SMS code on the page: "
+                         f"{_snippet(sent.text)}")
     form = details_form(found.group(1))
     first = w.post(f"{j}/details", form, expect_status=422)
     errors = _field_errors(first.text)
     if "请选择民族" not in first.text:
-        raise WalkBroken(f"POST {j}/details without 民族: the page did not ask for 民族: {errors or _snippet(first.text)}")
+        raise WalkBroken(f"POST {j}/details without 民族: the page did not ask for 民族: "
+                         f"{errors or _snippet(first.text)}")
     return form
 
 
@@ -278,8 +299,9 @@ def bench_details() -> None:
 
     personas = Path(os.environ.get("YSS_PERSONAS") or ROOT.parent / "shared" / "spec" / "personas.yaml")
     with tempfile.TemporaryDirectory(prefix="yss-bench-") as tmp:
-        settings = Settings(host="127.0.0.1", port=0, database=Path(tmp) / "bench.sqlite3", personas=personas,
-                            services="simulator", failure_rate=0.0, https_cookies=False, secret="bench-" + "x" * 40)
+        settings = Settings(host="127.0.0.1", port=0, database=Path(tmp) / "bench.sqlite3",
+                            personas=personas, services="simulator", failure_rate=0.0, https_cookies=False,
+                            secret="bench-" + "x" * 40)
         app = create_app(settings)
         with TestClient(app) as client:
             walker = Walker(client)
@@ -314,7 +336,7 @@ def bench_details() -> None:
             engine = app.state.engine
             identity = app.state.services.sign_in.sign_in(PERSON_ID)
             journey = engine.journey(JOURNEY)
-            engine_form = {k: v for k, v in form.items()}
+            engine_form = dict(form)          # what read_form() hands the engine, minus _csrf
 
             def show() -> Any:
                 return engine.show(identity, journey, "details")
@@ -325,7 +347,8 @@ def bench_details() -> None:
             def check_view(expected: int) -> Callable[[Any], None]:
                 def check(outcome: Any) -> None:
                     if not isinstance(outcome, PageView) or outcome.status != expected:
-                        PROBLEMS.append(f"engine on details gave {outcome!r:.200}, expected a PageView {expected}")
+                        PROBLEMS.append(f"engine on details gave {outcome!r:.200}, "
+                                        f"expected a PageView {expected}")
                 return check
 
             step(f"{REQUESTS} Engine.show + {REQUESTS} Engine.post")
@@ -350,7 +373,7 @@ def bench_details() -> None:
                 add("details page.html render alone (Jinja2)", timed(render, REQUESTS))
 
 
-# ---------------------------------------------------------------------------------------------- 3. photo pipeline
+# ------------------------------------------------------------------------------------------ 3. photo pipeline
 
 def phone_like_jpeg(size: tuple[int, int] = (4000, 3000), quality: int = 90) -> bytes:
     """A photo-like JPEG: smooth colour gradients, some shapes and sensor-like noise, with a camera's EXIF."""
@@ -386,7 +409,8 @@ def bench_photo() -> None:
     try:
         out = process_upload(data)
     except ImageRejected as exc:
-        PROBLEMS.append(f"process_upload rejected the 4000x3000 bench photo ({len(data) / 1e6:.1f} MB): {exc}")
+        PROBLEMS.append(f"process_upload rejected the 4000x3000 bench photo "
+                        f"({len(data) / 1e6:.1f} MB): {exc}")
         return
     step(f"{PHOTO_RUNS} × process_upload")
     samples = timed(lambda: process_upload(data), PHOTO_RUNS)
@@ -405,11 +429,12 @@ def main() -> int:
         cpus_usable = os.cpu_count() or 0
     print(f"yss-forms benchmark — Python {platform.python_version()} ({platform.python_implementation()}), "
           f"{platform.system()} {platform.machine()}, CPUs: {os.cpu_count()} ({cpus_usable} usable)")
-    print("Figures vary on shared or busy machines; compare runs on the same machine, and treat SLOW as a prompt "
-          "to look, not a failure.")
-    print()
+    print("Figures vary on shared or busy machines; compare runs on the same machine, "
+          "and treat SLOW as a prompt to look, not a failure.")
+    print(flush=True)
 
-    for name, bench in (("forms load", bench_load), ("details page", bench_details), ("photo pipeline", bench_photo)):
+    sections = (("forms load", bench_load), ("details page", bench_details), ("photo pipeline", bench_photo))
+    for name, bench in sections:
         step(name)
         try:
             bench()
@@ -417,12 +442,14 @@ def main() -> int:
             import traceback
             PROBLEMS.append(f"{name}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}")
 
+    sys.stderr.flush()
     print_table(ROWS)
     print()
-    print("Notes: TestClient rows include the client's own overhead (httpx request building, the in-memory ASGI "
-          "transport, an anyio portal\nper request, cookie handling) on top of the server's middleware, routing, "
-          "form parsing, engine and Jinja2 rendering;\nthe Engine rows are the engine alone (SQLite draft load/save "
-          "included) with no HTTP and no template. Targets compare the median.")
+    print("Notes: the TestClient rows include the client's own overhead (httpx request building, the\n"
+          "in-memory ASGI transport, an anyio portal per request, cookies) on top of the server middleware,\n"
+          "routing, form parsing, engine and Jinja2 rendering. The Engine rows are the engine alone (SQLite\n"
+          "draft load/save included, no HTTP, no template); the render row is page.html alone.\n"
+          "Targets compare the median.")
     print(f"Total bench time {time.perf_counter() - started:.1f} s.")
     if PROBLEMS:
         print()

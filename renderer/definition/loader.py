@@ -28,7 +28,9 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
     files = sorted(p for p in root.rglob("*.yaml") if "schema" not in p.relative_to(root).parts)
     for path in files:
         shown = f"{root.name}/{path.relative_to(root).as_posix()}"
-        doc, read_errors = read_yaml(path, shown)
+        # Journeys and fragments keep positions for the model; data files are parsed fast.
+        data_file = path.relative_to(root).parts[0] in ("lists", "cities") or path.name == "residents.yaml"
+        doc, read_errors = read_yaml(path, shown, fast=data_file)
         errors += read_errors
         if doc is None:
             continue

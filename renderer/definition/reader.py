@@ -13,14 +13,24 @@ from renderer.definition.errors import LoadError
 from renderer.definition.model import Position
 
 
-@dataclass(frozen=True)
+@dataclass
 class Document:
-    file: str          # path as shown in messages, relative to the forms root's parent
-    data: Any          # CommentedMap / CommentedSeq / scalars
+    file: str                  # path as shown in messages, relative to the forms root's parent
+    data: Any                  # the parsed content
+    source: Path | None = None  # set when `data` came from the fast loader and carries no positions
+    _positions: Any = None
+
+    def _tree(self) -> Any:
+        """The round-trip tree with positions, parsed only when a position is first asked for."""
+        if self.source is None:
+            return self.data
+        if self._positions is None:
+            self._positions = _round_trip().load(self.source.read_text(encoding="utf-8"))
+        return self._positions
 
     def position(self, path: Sequence[object] = ()) -> Position:
         """The 1-based position of the node at `path`, or of its nearest existing ancestor."""
-        node, line, col = self.data, 0, 0
+        node, line, col = self._tree(), 0, 0
         if hasattr(node, "lc"):
             line, col = node.lc.line, node.lc.col
         for part in path:
@@ -36,7 +46,7 @@ class Document:
 
     def key_position(self, path: Sequence[object]) -> Position:
         """Position of the key itself (for unknown or misspelt keys)."""
-        parent = self.data
+        parent = self._tree()
         for part in path[:-1]:
             try:
                 parent = parent[part]
@@ -49,10 +59,24 @@ class Document:
         return self.position(path)
 
 
-def read_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[LoadError]]:
-    """Parse one file; a syntax error becomes a LoadError at the parser's mark."""
+def _round_trip() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True  # so expression offsets can skip an opening quote
+    return yaml
+
+
+def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document | None, list[LoadError]]:
+    """Parse one file; a syntax error becomes a LoadError at the parser's mark.
+
+    `fast` uses the C loader (data files are large and rarely wrong); positions are then read on demand.
+    """
+    if fast:
+        try:
+            text = path.read_text(encoding="utf-8")
+            return Document(shown_as, YAML(typ="safe").load(text), source=path), []
+        except Exception:  # libyaml is stricter in places (':' in flow scalars): let the round-trip parser decide
+            pass
+    yaml = _round_trip()
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

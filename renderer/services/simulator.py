@@ -44,7 +44,7 @@ class Personas:
     """The demo people, indexed by ID number and by opaque key."""
 
     def __init__(self, path: Path, secret: bytes) -> None:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
         self.receipts = {str(r["receipt"]): str(r["owner"]) for r in data.get("photo_receipts") or []}
         self.by_number: dict[str, Persona] = {}
         for person in data.get("persons") or []:

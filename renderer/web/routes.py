@@ -13,6 +13,7 @@ from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
 from renderer.web.htmx import HtmxDetails
 from renderer.web.security import csrf_ok, csrf_token
+from widgets.display import mask_name
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 FORM_LIMITS = {"max_files": 12, "max_fields": 300, "max_part_size": 64 * 1024}
@@ -66,7 +67,7 @@ async def home(request: Request) -> Response:
     if identity is None:
         return RedirectResponse("/login", status_code=303)
     journeys = [j for j in engine(request).definition.journeys.values() if j.home_link]
-    return render(request, "home.html", {"journeys": journeys, "identity": identity})
+    return render(request, "home.html", {"journeys": journeys, "masked_name": mask_name(identity.name)})
 
 
 async def login(request: Request) -> Response:

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     check_eligibility,
     choose,
     face_check,
+    field,
     fill_details,
     heading,
     htmx_swap,
@@ -24,6 +25,7 @@ from tests.e2e.conftest import (
     sign_in,
     start_adult,
     upload_id_card,
+    use_system_photo,
     walk_to_confirm,
 )
 
@@ -53,7 +55,7 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
     for block in ["质量管理卡", "同步申领告知书", "办理须知", "所需材料", "办理流程"]:
         expect(page.get_by_role("heading", name=block, exact=True)).to_be_visible()
     snap(page, "guide")
-    page.get_by_label("本人已认真阅读,理解并自愿接受以上约定").check()
+    field(page, "本人已认真阅读,理解并自愿接受以上约定").check()
     page.get_by_role("button", name="完成人脸核验开始办理").click()
     expect(heading(page, "人脸核验")).to_be_visible()
     snap(page, "face")
@@ -61,8 +63,8 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
 
     # ① 申请资格校验
     expect(heading(page, "申请资格校验")).to_be_visible()
-    expect(page.get_by_label("姓名")).to_have_text("张*")
-    expect(page.get_by_label("社会保障号")).to_have_text(re.compile(r"^440106\*+235$"))
+    expect(field(page, "姓名")).to_have_text("张*")
+    expect(field(page, "社会保障号")).to_have_text(re.compile(r"^440106\*+235$"))
     choose(page, "意向发卡地", "广州市")
     snap(page, "eligibility")
     page.get_by_role("button", name="资格校验").click()
@@ -76,15 +78,13 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
     # ③ 获取制卡相片: the system photo, its consent ticked by default
     expect(heading(page, "获取制卡相片")).to_be_visible()
     expect(page.get_by_role("img", name="社保系统相片")).to_be_visible()
-    expect(page.get_by_label("使用社保系统相片制卡")).to_be_checked()
-    expect(page.get_by_role("button", name="使用相片")).to_be_enabled()
     snap(page, "photo")
-    page.get_by_role("button", name="使用相片").click()
+    use_system_photo(page)
 
     # ④ 申请信息: first without 民族 - the page keeps what was typed and says what is missing
     expect(heading(page, "申请信息")).to_be_visible()
-    expect(page.get_by_label("姓名")).to_have_text("张*")
-    expect(page.get_by_label("证件号码")).to_have_text(re.compile(r"^440106\*+235$"))
+    expect(field(page, "姓名")).to_have_text("张*")
+    expect(field(page, "证件号码")).to_have_text(re.compile(r"^440106\*+235$"))
     fill_details(page, "13600002819", ethnicity=None, address="广州市越秀区中山五路33号501房")
     snap(page, "details")
     page.get_by_role("button", name="下一步").click()
@@ -92,15 +92,15 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
     summary = page.get_by_role("alert").filter(has_text="请检查以下内容")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("民族")
-    expect(page.get_by_label("民族")).to_have_accessible_description("请选择民族")
+    expect(field(page, "民族")).to_have_accessible_description("请选择民族")
     expect(page.get_by_text("请选择民族", exact=True)).to_be_visible()
-    expect(page.get_by_label("常住详细地址")).to_have_value("广州市越秀区中山五路33号501房")
-    expect(page.get_by_label("证件有效开始日期")).to_have_value("2018-05-20")
-    expect(page.get_by_label("证件有效截止日期")).to_have_value("2038-05-20")
-    expect(page.get_by_label("职业")).to_have_value("专业技术人员")
-    expect(page.get_by_label("服务银行")).to_have_value("工商银行")
-    expect(page.get_by_label("参保类型")).to_have_value("城镇职工")
-    expect(page.get_by_label("区/县")).to_have_value("越秀区")
+    expect(field(page, "常住详细地址")).to_have_value("广州市越秀区中山五路33号501房")
+    expect(field(page, "证件有效开始日期")).to_have_value("2018-05-20")
+    expect(field(page, "证件有效截止日期")).to_have_value("2038-05-20")
+    expect(field(page, "职业")).to_have_value("专业技术人员")
+    expect(field(page, "服务银行")).to_have_value("工商银行")
+    expect(field(page, "参保类型")).to_have_value("城镇职工")
+    expect(field(page, "区/县")).to_have_value("越秀区")
     snap(page, "details-error")
     choose(page, "民族", "汉族")
     page.get_by_role("button", name="下一步").click()
@@ -112,12 +112,12 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
         page.get_by_role("button", name="选择").click()
     dialog = page.get_by_role("dialog", name="受理网点信息")
     expect(dialog).to_be_visible()
-    dialog.get_by_label("区域").select_option("荔湾区")
+    field(dialog, "区域").select_option("荔湾区")
     with htmx_swap(page):
         dialog.get_by_role("button", name="搜索").click()
     expect(dialog.get_by_role("button", name=re.compile("花地大道北支行"))).to_be_visible()
     expect(dialog.get_by_role("button", name=re.compile("北京路支行"))).to_have_count(0)
-    dialog.get_by_label("搜索关键词").fill("站前")
+    field(dialog, "搜索关键词").fill("站前")
     with htmx_swap(page):
         dialog.get_by_role("button", name="搜索").click()
     zhanqian = dialog.get_by_role("button", name=re.compile("站前路支行"))
@@ -130,9 +130,9 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
     with htmx_swap(page):
         zhanqian.click()
     expect(page.get_by_role("dialog", name="受理网点信息")).to_be_hidden()
-    expect(page.get_by_label("网点名称")).to_have_text("站前路支行")
-    expect(page.get_by_label("网点电话")).to_have_text("020-83528957")
-    expect(page.get_by_label("网点地址")).to_have_text("广州市荔湾区站前路58号首层西侧04-06铺")
+    expect(field(page, "网点名称")).to_have_text("站前路支行")
+    expect(field(page, "网点电话")).to_have_text("020-83528957")
+    expect(field(page, "网点地址")).to_have_text("广州市荔湾区站前路58号首层西侧04-06铺")
     snap(page, "pickup")
     page.get_by_role("button", name="下一步").click()
 
@@ -164,13 +164,13 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
         notice.get_by_role("button", name="好的,我已阅读").click()
     expect(page.get_by_role("alertdialog", name="邮寄温馨提醒")).to_be_hidden()
     recipient = section(page, "收件人信息")
-    expect(recipient.get_by_label("手机号码")).to_have_text("136****2819")
-    expect(recipient.get_by_label("姓名")).to_have_text("张*")
+    expect(field(recipient, "手机号码")).to_have_text("136****2819")
+    expect(field(recipient, "姓名")).to_have_text("张*")
     choose(page, "收件地区", "广东省")
     choose(page, "城市", "广州市")
-    page.get_by_label("区/县").select_option("天河区")
-    page.get_by_label("收件详细地址").fill("广州市天河区天河路385号1201室")
-    expect(page.get_by_label("网点名称")).to_have_text("站前路支行")
+    field(page, "区/县").select_option("天河区")
+    field(page, "收件详细地址").fill("广州市天河区天河路385号1201室")
+    expect(field(page, "网点名称")).to_have_text("站前路支行")
     snap(page, "pickup-post")
     page.get_by_role("button", name="下一步").click()
 
@@ -207,7 +207,7 @@ def test_liang_jiaxin_gets_her_photo_by_receipt(page: Page, id_card_images: dict
     expect(heading(page, "获取制卡相片")).to_be_visible()
     expect(page.get_by_role("img", name="社保系统相片")).to_have_count(0)
     expect(page.get_by_role("button", name="使用相片")).to_be_disabled()
-    receipt = page.get_by_label("输入社保卡相片回执号")
+    receipt = field(page, "输入社保卡相片回执号")
     receipt.fill("GZ2023080100533")          # a real receipt, but of someone else (李小明)
     with htmx_swap(page):
         page.get_by_role("button", name="获取图片").click()
@@ -219,7 +219,7 @@ def test_liang_jiaxin_gets_her_photo_by_receipt(page: Page, id_card_images: dict
     expect(page.get_by_role("img", name="回执号相片")).to_have_count(0)
     expect(page.get_by_role("button", name="使用相片")).to_be_disabled()
 
-    page.get_by_label("输入社保卡相片回执号").fill("GZ2023072600018")
+    field(page, "输入社保卡相片回执号").fill("GZ2023072600018")
     with htmx_swap(page):
         page.get_by_role("button", name="获取图片").click()
     expect(page.get_by_role("img", name="回执号相片")).to_be_visible()
@@ -313,9 +313,9 @@ def test_failed_face_check_stays_on_the_guide(page: Page) -> None:
 
 def test_unknown_number_shows_an_error_on_the_login_page(page: Page) -> None:
     page.goto("/login")
-    page.get_by_label("证件号码").fill("440106199001019999")
+    field(page, "证件号码").fill("440106199001019999")
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.get_by_role("heading", name="粤省事登录")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("未找到该证件号码")
-    expect(page.get_by_label("证件号码")).to_have_value("440106199001019999")
+    expect(field(page, "证件号码")).to_have_value("440106199001019999")
