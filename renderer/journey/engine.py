@@ -77,9 +77,9 @@ class Engine:
         if page is None or not ev.reachable(page):
             first = ev.first_incomplete() or journey.pages[0]
             return Redirect(page_url(journey.id, first.id))
-        prepared = self._prepare(ev, page)
-        if prepared:
+        if self._prepare(ev, page):      # fetched something (the system photo): values may have changed
             self.save(ev)
+            ev = self.evaluate(identity, journey, ev.draft)
         banner = (page.banner or DEFAULT_BANNER.format(title=page.title)) if why else None
         return self.view(ev, page, Feedback(), edit=edit, banner=banner)
 
@@ -123,9 +123,10 @@ class Engine:
             return self.start(identity, journey)
         feedback = Feedback()
         self._apply(ev, page, form, feedback, files=False)
-        self.save(ev)
         ev = self.evaluate(identity, journey, ev.draft)
-        self._prepare(ev, page)
+        if self._prepare(ev, page):
+            ev = self.evaluate(identity, journey, ev.draft)
+        self.save(ev)
         return self.view(ev, page, feedback, edit=form.get("_edit") == "1")
 
     def _apply(self, ev: Evaluation, page: Page, form: Mapping[str, Any], feedback: Feedback, files: bool = True) -> None:

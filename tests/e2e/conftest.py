@@ -111,9 +111,14 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 # ------------------------------------------------------------------ screenshots for people to look at
 
 @pytest.fixture(autouse=True)
-def _short_timeouts(page: Page) -> None:
+def _short_timeouts_and_no_script_errors(page: Page) -> Iterator[None]:
+    """Fail fast, and count an uncaught script error in the page as a product bug."""
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    assert not errors, f"script errors in the page: {errors}"
 
 
 @pytest.fixture
@@ -170,7 +175,8 @@ def choose(page: Page, label: str, value: str) -> None:
 
 
 def heading(page: Page, name: str) -> Any:
-    return page.get_by_role("heading", name=name, level=1, exact=True)
+    # ends with: the result pages put a decorative icon (✔/✘) before the title
+    return page.get_by_role("heading", name=re.compile(rf"(^|\s){re.escape(name)}$"), level=1)
 
 
 # ------------------------------------------------------------------ the citizen's steps

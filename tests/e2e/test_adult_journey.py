@@ -167,6 +167,8 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
     expect(field(recipient, "手机号码")).to_have_text("136****2819")
     expect(field(recipient, "姓名")).to_have_text("张*")
     choose(page, "收件地区", "广东省")
+    expect(page.get_by_role("alertdialog", name="邮寄温馨提醒"),
+           "the 邮寄温馨提醒 already acknowledged must not come back").to_be_hidden()
     choose(page, "城市", "广州市")
     field(page, "区/县").select_option("天河区")
     field(page, "收件详细地址").fill("广州市天河区天河路385号1201室")
@@ -261,6 +263,17 @@ def test_zhao_min_is_rejected_and_can_submit_again(page: Page, id_card_images: d
     expect(value_of(section(page, "个人信息"), "手机号码")).to_have_text("138****7777")
     expect(page.get_by_role("button", name="确认提交")).to_be_enabled()
 
+    # a change made from 信息确认 is checked on its own page and comes straight back
+    page.get_by_role("link", name="修改社保卡信息").click()
+    expect(heading(page, "申请信息")).to_be_visible()
+    expect(page.get_by_text("修改完成后将返回信息确认")).to_be_visible()
+    expect(field(page, "服务银行")).to_have_value("建设银行")
+    choose(page, "服务银行", "农业银行")
+    page.get_by_role("button", name="下一步").click()
+    expect(heading(page, "信息确认")).to_be_visible()
+    expect(value_of(section(page, "社保卡信息"), "服务银行")).to_have_text("农业银行")
+    expect(value_of(section(page, "领卡网点"), "网点名称")).to_have_text("站前路支行")
+
 
 # ------------------------------------------------------------------ 4-7. stopped before or at the start
 
@@ -303,6 +316,11 @@ def test_jiang_lizhi_meets_the_one_person_one_card_popup(page: Page) -> None:
 def test_failed_face_check_stays_on_the_guide(page: Page) -> None:
     sign_in(page, "440105198502114020")      # 王芳
     open_adult_guide(page)
+    # without ticking the agreement nothing proceeds
+    page.get_by_role("button", name="完成人脸核验开始办理").click()
+    expect(heading(page, "办事指南")).to_be_visible()
+    expect(page.get_by_text("请先勾选“本人已认真阅读,理解并自愿接受以上约定”").first).to_be_visible()
+    expect(heading(page, "人脸核验")).to_have_count(0)
     face_check(page, "模拟核验不通过")
     expect(heading(page, "办事指南")).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text="人脸核验未通过")).to_be_visible()
