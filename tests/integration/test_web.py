@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from renderer.uploads.images import make_placeholder_portrait
 from renderer.web.app import create_app
 from tests.integration.conftest import DETAILS, ZHANG, Citizen, settings_for
 
@@ -134,3 +135,33 @@ def test_personal_data_is_never_logged(citizen: Citizen, caplog: Any) -> None:
     text = caplog.text
     for secret in (ZHANG, "13600002819", "张伟", "天河路100号"):
         assert secret not in text
+
+
+def test_hong_kong_resident_chooses_a_document_and_may_only_collect_at_a_branch(citizen: Citizen) -> None:
+    citizen.sign_in("810000199203082010")      # 陈志明, 港澳居民居住证
+    citizen.get("/j/adult")
+    citizen.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
+    citizen.post(str(citizen.last.url), {"result": "pass"})
+    citizen.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": "深圳市"})
+    page = citizen.get("/j/adult/documents").text
+    assert "香港居民来往内地通行证" in page and "香港居民居住证" in page
+    assert "身份证国徽面" not in page
+    citizen.post("/j/adult/documents", {"_action": "button:0", "documents.choice": "hk_residence"})
+    assert "请按要求上传证件照片" in citizen.errors()
+    assert 'name="documents.hk_residence.0"' in citizen.last.text
+    details = citizen.client.get("/j/adult/details")
+    assert details.url.path == "/j/adult/documents"    # cannot skip ahead
+    image = make_placeholder_portrait("hk")
+    citizen.post("/j/adult/documents", {"_action": "button:0", "documents.choice": "hk_residence"},
+                 files={"documents.hk_residence.0": ("a.jpg", image, "image/jpeg"),
+                        "documents.hk_residence.1": ("b.jpg", image, "image/jpeg")})
+    assert citizen.last.url.path == "/j/adult/photo"
+    citizen.post("/j/adult/photo", {"_action": "button:0", "photo.consent": "1"})
+    assert "证件有效期是否为长期" not in citizen.last.text      # no 长期 option for HK residents
+    citizen.post("/j/adult/details", {"_action": "field:phone:send", "phone": "13822223333"})
+    code = re.search(r"验证码为(\d{6})", citizen.last.text).group(1)
+    citizen.post("/j/adult/details", {**DETAILS, "phone": "13822223333", "phone.code": code, "bank": "中国银行"})
+    assert citizen.last.url.path == "/j/adult/pickup", citizen.errors()
+    assert ">邮寄到付<" not in citizen.last.text
+    citizen.post("/j/adult/pickup", {"_action": "button:0", "pickup_method": "邮寄到付"})
+    assert "请从列表中选择领卡方式" in citizen.errors()
