@@ -1,7 +1,7 @@
 """HTTP endpoints: each turns a request into a call on the engine and the answer into HTML."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -9,6 +9,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from renderer.definition.model import Journey
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
 from renderer.web.htmx import HtmxDetails
@@ -95,28 +96,27 @@ async def logout(request: Request) -> Response:
 
 # ---------------------------------------------------------------- journeys
 
-def _journey_or_none(request: Request) -> Any:
-    return engine(request).journey(request.path_params["journey"])
+JourneyHandler = Callable[[Request, Identity, Journey, "dict[str, Any] | None"], Awaitable[Response]]
 
 
-async def journey_start(request: Request) -> Response:
-    identity, journey = current_identity(request), _journey_or_none(request)
-    if identity is None:
-        return RedirectResponse("/login", status_code=303)
-    if journey is None:
-        return error_page(request, "未找到该事项", 404)
-    result = await run_in_threadpool(engine(request).start, identity, journey)
-    return redirect(request, result.url)
-
-
-async def journey_restart(request: Request) -> Response:
-    identity, journey = current_identity(request), _journey_or_none(request)
-    if identity is None:
-        return RedirectResponse("/login", status_code=303)
-    if journey is None:
-        return error_page(request, "未找到该事项", 404)
-    result = await run_in_threadpool(engine(request).restart, identity, journey)
-    return redirect(request, result.url)
+def journey_endpoint(handler: JourneyHandler) -> Callable[[Request], Awaitable[Response]]:
+    """Resolve the citizen and the journey; on POST, read the form and check its CSRF token first."""
+    async def endpoint(request: Request) -> Response:
+        identity = current_identity(request)
+        if identity is None:
+            return redirect(request, "/login")
+        journey = engine(request).journey(request.path_params["journey"])
+        if journey is None:
+            return error_page(request, "未找到该事项", 404)
+        form = None
+        if request.method == "POST":
+            form = await read_form(request)
+            if form is None:
+                return error_page(request, "提交的内容无法识别,请返回重新填写", 400)
+            if not csrf_ok(request, form):
+                return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
+        return await handler(request, identity, journey, form)
+    return endpoint
 
 
 def page_response(request: Request, outcome: Redirect | PageView) -> Response:
@@ -127,64 +127,46 @@ def page_response(request: Request, outcome: Redirect | PageView) -> Response:
                   status=status)
 
 
-async def journey_page(request: Request) -> Response:
-    identity, journey = current_identity(request), _journey_or_none(request)
-    if identity is None:
-        return RedirectResponse("/login", status_code=303)
-    if journey is None:
-        return error_page(request, "未找到该事项", 404)
+@journey_endpoint
+async def journey_start(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    return page_response(request, await run_in_threadpool(engine(request).start, identity, journey))
+
+
+@journey_endpoint
+async def journey_restart(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    return page_response(request, await run_in_threadpool(engine(request).restart, identity, journey))
+
+
+@journey_endpoint
+async def journey_page(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     page_id = request.path_params["page"]
     edit = request.query_params.get("edit") == "1"
-    if request.method == "GET":
-        why = request.query_params.get("why") == "1"
-        outcome = await run_in_threadpool(engine(request).show, identity, journey, page_id, edit, why)
-        return page_response(request, outcome)
-    form = await read_form(request)
     if form is None:
-        return error_page(request, "提交的内容无法识别,请返回重新填写", 400)
-    if not csrf_ok(request, form):
-        return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
-    outcome = await run_in_threadpool(engine(request).post, identity, journey, page_id, form, edit)
-    return page_response(request, outcome)
+        why = request.query_params.get("why") == "1"
+        return page_response(request, await run_in_threadpool(engine(request).show, identity, journey, page_id, edit, why))
+    return page_response(request, await run_in_threadpool(engine(request).post, identity, journey, page_id, form, edit))
 
 
-async def journey_refresh(request: Request) -> Response:
-    identity, journey = current_identity(request), _journey_or_none(request)
-    if identity is None or journey is None:
-        return redirect(request, "/login")
-    form = await read_form(request)
-    if form is None or not csrf_ok(request, form):
-        return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
-    outcome = await run_in_threadpool(engine(request).refresh, identity, journey, request.path_params["page"], form)
-    return page_response(request, outcome)
-
-
-async def journey_face(request: Request) -> Response:
-    """The simulated face check: the channel's own screen in a real deployment."""
-    identity, journey = current_identity(request), _journey_or_none(request)
-    if identity is None:
-        return RedirectResponse("/login", status_code=303)
-    if journey is None:
-        return error_page(request, "未找到该事项", 404)
+@journey_endpoint
+async def journey_refresh(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     page_id = request.path_params["page"]
-    if request.method == "GET":
+    return page_response(request, await run_in_threadpool(engine(request).refresh, identity, journey, page_id, form))
+
+
+@journey_endpoint
+async def journey_face(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    """The simulated face check: the channel's own screen in a real deployment."""
+    page_id = request.path_params["page"]
+    if form is None:
         pending = await run_in_threadpool(engine(request).face_pending, identity, journey, page_id)
         if pending is None:
             return redirect(request, f"/j/{journey.id}/{page_id}")
-        return render(request, "face.html", {"journey": journey, "identity": identity})
-    form = await read_form(request)
-    if form is None or not csrf_ok(request, form):
-        return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
-    outcome = await run_in_threadpool(engine(request).face_done, identity, journey, page_id, form)
-    return page_response(request, outcome)
+        return render(request, "face.html", {"journey": journey})
+    return page_response(request, await run_in_threadpool(engine(request).face_done, identity, journey, page_id, form))
 
 
-async def journey_result(request: Request) -> Response:
-    identity, journey = current_identity(request), _journey_or_none(request)
-    if identity is None:
-        return RedirectResponse("/login", status_code=303)
-    if journey is None:
-        return error_page(request, "未找到该事项", 404)
+@journey_endpoint
+async def journey_result(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     outcome = await run_in_threadpool(engine(request).result, identity, journey, request.path_params["result"])
     if isinstance(outcome, Redirect):
         return redirect(request, outcome.url)
