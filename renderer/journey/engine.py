@@ -306,7 +306,8 @@ class Engine:
                                   else (page_url(journey.id, journey.pages[0].id) if b.goto else None))}
                                  for b in spec.buttons]}
         labels = {f.id: f.label for f in page.fields}
-        summary = [{"id": fid, "label": labels.get(fid, ""), "message": msg} for fid, msg in feedback.errors.items()]
+        summary = [{"id": fid, "text": msg if labels.get(fid, "") in msg else f"{labels.get(fid, '')}:{msg}"}
+                   for fid, msg in feedback.errors.items()]
         confirm = []
         if page.is_confirm:
             confirm = confirm_rows(ev, page)
