@@ -306,8 +306,8 @@ class Engine:
                                   else (page_url(journey.id, journey.pages[0].id) if b.goto else None))}
                                  for b in spec.buttons]}
         labels = {f.id: f.label for f in page.fields}
-        summary = [{"id": fid, "text": msg if labels.get(fid, "") in msg else f"{labels.get(fid, '')}:{msg}"}
-                   for fid, msg in feedback.errors.items()]
+        # The summary names the fields only: each message is shown once, next to its field.
+        summary = [{"id": fid, "text": labels.get(fid, "")} for fid in feedback.errors]
         confirm = []
         if page.is_confirm:
             confirm = confirm_rows(ev, page)
