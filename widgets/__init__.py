@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from widgets import (agreement, branch_picker, date, documents, notice, phone_code, photo_choice, radio, readonly,
-                     region, select, text)
+                     record_list, region, select, text)
 from widgets.base import ActionResult, FieldContext, Widget
 
 WIDGETS: dict[str, Widget] = {m.WIDGET.kind: m.WIDGET for m in (
-    text, select, radio, agreement, date, readonly, phone_code, documents, photo_choice, branch_picker, region, notice)}
+    text, select, radio, agreement, date, readonly, phone_code, documents, photo_choice, branch_picker, region, notice,
+    record_list)}
 
 __all__ = ["WIDGETS", "ActionResult", "FieldContext", "Widget"]

@@ -39,8 +39,15 @@ def date_compact(value: Any) -> str:
     return str(value or "")
 
 
+def date_iso(value: Any) -> str:
+    """2015-04-02."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value or "")
+
+
 DISPLAYS = {"plain": lambda v: "" if v is None else str(v), "mask_name": mask_name, "mask_id": mask_id,
-            "mask_phone": mask_phone, "date_compact": date_compact}
+            "mask_phone": mask_phone, "date_compact": date_compact, "date_iso": date_iso}
 
 
 def show(value: Any, how: str = "plain") -> str:

@@ -34,7 +34,7 @@ class DocumentsWidget(Widget):
         for index, side in enumerate(doc["sides"]):
             key = f"{ctx.field.id}.{doc['id']}.{index}"
             upload = ctx.facts.get(key)
-            out.append({"key": key, "label": side, "upload": upload,
+            out.append({"key": key, "label": ctx.field.prop("prefix", "") + side, "upload": upload,
                         "url": UPLOAD_URL.format(id=upload) if upload else None})
         return out
 

@@ -15,6 +15,10 @@ class PhotoChoiceWidget(Widget):
     def keys(self, field: Any) -> list[str]:
         return [f"{field.id}.receipt", f"{field.id}.consent"]
 
+    def _owner(self, ctx: FieldContext) -> str:
+        """Whose photo: the `owner` expression (the applicant), else the signed-in person."""
+        return str(ctx.eval("owner") or ctx.identity.id_number)
+
     def _system_upload(self, ctx: FieldContext) -> str | None:
         return ctx.facts.get(f"{ctx.field.id}.system_photo") or None
 
@@ -31,7 +35,7 @@ class PhotoChoiceWidget(Widget):
         key = f"{ctx.field.id}.system_photo"
         if key in ctx.facts:
             return
-        data = ctx.services.provincial.system_photo(ctx.identity)
+        data = ctx.services.provincial.system_photo(self._owner(ctx))
         upload = None
         if data:
             try:
@@ -69,7 +73,7 @@ class PhotoChoiceWidget(Widget):
             return ActionResult(error="请输入社保卡相片回执号")
         if not self._valid_receipt(ctx, receipt):
             return ActionResult(error=ctx.field.prop("receipt_pattern_message", "相片回执号格式不正确"))
-        data = ctx.services.provincial.photo_by_receipt(ctx.identity, receipt)
+        data = ctx.services.provincial.photo_by_receipt(self._owner(ctx), receipt)
         popups = ctx.field.prop("popups") or {}
         if not data:
             ctx.facts.pop(f"{ctx.field.id}.receipt_photo", None)

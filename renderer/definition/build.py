@@ -16,11 +16,13 @@ from renderer.definition.model import (
 from renderer.definition.reader import Document
 
 # Names every expression may use besides the journey's own field ids.
-CONTEXT_ROOTS = frozenset({"person", "resident", "lists", "cities", "derived", "today", "outcome"})
+CONTEXT_ROOTS = frozenset({"person", "applicant", "resident", "lists", "cities", "derived", "records", "entry",
+                           "today", "outcome"})
 PERSON_KEYS = frozenset({"name", "id_number", "id_type", "resident_type", "phone", "gender", "birth_date"})
+APPLICANT_KEYS = frozenset({"name", "id_number", "id_type", "birth_date", "gender", "is_self"})
 OUTCOME_KEYS = frozenset({"code", "reason", "application_id"})
 # Field keys that hold expressions (compiled at load) rather than literal settings.
-EXPRESSION_PROPS = ("options", "value", "documents", "city")
+EXPRESSION_PROPS = ("options", "value", "documents", "city", "owner")
 CONDITION_KEYS = ("when", "required", "enabled")
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # A string default naming context (person.phone) is an expression; anything else is a literal.
@@ -47,6 +49,7 @@ class Builder:
     lists: Mapping[str, Any]
     residents: Mapping[str, Mapping[str, Any]]
     errors: list[LoadError] = field(default_factory=list)
+    journey_refs: list[tuple[str, str | None, "Origin"]] = field(default_factory=list)
 
     def error(self, code: str, message: str, origin: Origin, hint: str = "") -> None:
         self.errors.append(LoadError(code, message, origin.position(), format_path(origin.path), hint))
@@ -70,7 +73,8 @@ class Builder:
 
     def _check_context_names(self, expr: Expression, origin: Origin) -> None:
         resident_keys = {k for r in self.residents.values() for k in r} | {"type"}
-        known = {"lists": set(self.lists), "person": PERSON_KEYS, "resident": resident_keys, "outcome": OUTCOME_KEYS}
+        known = {"lists": set(self.lists), "person": PERSON_KEYS, "resident": resident_keys, "outcome": OUTCOME_KEYS,
+                 "applicant": APPLICANT_KEYS}
         for name in sorted(expr.names):
             root, _, rest = name.partition(".")
             second = rest.split(".")[0]
@@ -101,6 +105,8 @@ class Builder:
         roots = CONTEXT_ROOTS | frozenset(field_ids)
         derived = {name: self.expression(src, origin.at("derived", name), roots)
                    for name, src in (data.get("derived") or {}).items()}
+        applicant = {name: self.expression(src, origin.at("applicant", name), roots)
+                     for name, src in (data.get("applicant") or {}).items()}
         steps = tuple(data.get("steps") or ())
         page_ids = [p.get("id") for p, _ in raw_pages]
         for pid in {p for p in page_ids if page_ids.count(p) > 1}:
@@ -113,7 +119,8 @@ class Builder:
         return Journey(id=str(data["journey"]), title=str(data["title"]), steps=steps, pages=pages,
                        results=results, popups=popups,
                        derived={k: v for k, v in derived.items() if v is not None},
-                       home_link=data.get("home_link"))
+                       home_link=data.get("home_link"),
+                       applicant={k: v for k, v in applicant.items() if v is not None})
 
     def _expand(self, origin: Origin, fragments: Mapping[str, Document]) -> tuple[
             list[tuple[Any, Origin]], list[tuple[Any, Origin]], dict[str, tuple[Any, Origin]]]:
@@ -143,8 +150,7 @@ class Builder:
             for j, page in enumerate(fragment.data.get("pages") or []):
                 page_origin = frag.at("pages", j)
                 if page.get("id") in overrides:
-                    page = copy.copy(page)
-                    page.update(overrides[page["id"]])
+                    page = _override(page, overrides[page["id"]])
                 pages.append((page, page_origin))
             results += [(r, frag.at("results", j)) for j, r in enumerate(fragment.data.get("results") or [])]
             for key, popup in (fragment.data.get("popups") or {}).items():
@@ -235,15 +241,29 @@ class Builder:
         routes = {}
         for code, route in (raw.get("on") or {}).items():
             ro = origin.at("on", code)
+            targets = [k for k in ("next", "goto", "result", "popup", "message", "journey", "error") if k in route]
+            if len(targets) != 1:
+                self.error("route.targets", f"outcome '{code}' must say exactly one of next, goto, result, popup, "
+                           f"message, journey, error (it says {', '.join(targets) or 'none'}).", ro,
+                           "keep one of them; `page` and `entry` go with `journey`")
+            error = route.get("error") or {}
             routes[str(code)] = Route(next=bool(route.get("next")), goto=route.get("goto"),
                                       result=route.get("result"), popup=route.get("popup"),
-                                      message=route.get("message"))
+                                      message=route.get("message"), journey=route.get("journey"),
+                                      page=route.get("page"), entry=route.get("entry"),
+                                      error_field=error.get("field"), )
+            if error:
+                routes[str(code)] = _with_message(routes[str(code)], error["message"])
+                self._check_ref("field", error["field"], sorted(roots - CONTEXT_ROOTS), ro.at("error", "field"))
+            if route.get("journey"):
+                self.journey_refs.append((route["journey"], route.get("page"), ro))
             self._check_ref("page", route.get("goto"), page_ids, ro.at("goto"))
             self._check_ref("result", route.get("result"), list(results), ro.at("result"))
             self._check_ref("popup", route.get("popup"), list(popups), ro.at("popup"))
         if "ok" not in routes:
             self.error("button.no_ok", f"button '{raw['label']}' says nothing for the outcome 'ok'.",
                        origin, "add `on: {ok: {next: true}}` (or a goto/result)")
+        self._check_ref("popup", raw.get("confirm"), list(popups), origin.at("confirm"))
         calls = []
         for i, call in enumerate(raw.get("calls") or []):
             if isinstance(call, str):
@@ -251,10 +271,10 @@ class Builder:
                 continue
             args = {name: self.expression(src, origin.at("calls", i, "with", name), roots)
                     for name, src in (call.get("with") or {}).items()}
-            calls.append(Call(call["service"], {k: v for k, v in args.items() if v is not None}))
+            calls.append(Call(call["service"], {k: v for k, v in args.items() if v is not None}, call.get("keep")))
         return Button(label=raw["label"], calls=tuple(calls),
                       enabled=self.condition(raw.get("enabled"), origin.at("enabled"), roots, True),
-                      on=routes, position=origin.position())
+                      on=routes, position=origin.position(), confirm=raw.get("confirm"))
 
     def _check_ref(self, kind: str, value: str | None, known: list[str], origin: Origin,
                    extra: Iterable[str] = ()) -> None:
@@ -294,8 +314,11 @@ class Builder:
     def _links(self, raw: Any, origin: Origin, page_ids: list[str]) -> tuple[Link, ...]:
         links = []
         for i, b in enumerate(raw or []):
-            self._check_ref("page", b.get("goto"), page_ids, origin.at(i, "goto"), extra=["start"])
-            links.append(Link(b["label"], b.get("goto"), b.get("href")))
+            self._check_ref("page", b.get("goto"), page_ids, origin.at(i, "goto"), extra=["start", "return"])
+            if b.get("journey"):
+                self.journey_refs.append((b["journey"], b.get("page"), origin.at(i)))
+            links.append(Link(b["label"], b.get("goto"), b.get("href"), b.get("journey"), b.get("page"),
+                              bool(b.get("remember"))))
         return tuple(links)
 
     def _result(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> Result:
@@ -323,6 +346,25 @@ class Builder:
                        Origin(doc, ["city"]), f"add it there, or fix the name.{did_you_mean(data['city'], issuing_cities)}")
         return City(name=str(data["city"]), banks=tuple(data["banks"]), districts=districts,
                     branches=tuple(branches), hotline=data.get("hotline"), code=data.get("code"))
+
+
+def _override(page: Any, changes: Mapping[str, Any]) -> Any:
+    """A fragment page with a journey's overrides: page keys replaced, `fields:` merged by field id."""
+    page = copy.deepcopy(page)
+    field_changes = changes.get("fields") if isinstance(changes.get("fields"), dict) else {}
+    for key, value in changes.items():
+        if not (key == "fields" and field_changes):
+            page[key] = value
+    holders = [page] + list(page.get("sections") or [])
+    for holder in holders:
+        for f in holder.get("fields") or []:
+            if isinstance(f, dict) and f.get("id") in field_changes:
+                f.update(field_changes[f["id"]])
+    return page
+
+
+def _with_message(route: Route, message: str) -> Route:
+    return Route(error_field=route.error_field, message=message)
 
 
 def _raw_fields(page: Any, origin: Origin) -> Iterable[tuple[Any, Origin]]:
@@ -363,4 +405,13 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
         journey = builder.journey(doc, fragments)
         if journey is not None:
             built[journey.id] = journey
+    for journey_id, page_id, origin in builder.journey_refs:
+        target = built.get(journey_id)
+        if target is None:
+            builder.error("ref.unknown_journey", f"no journey with id '{journey_id}'.", origin,
+                          f"journeys are: {', '.join(sorted(built))}.{did_you_mean(journey_id, built)}")
+        elif page_id and target.page(page_id) is None:
+            ids = [p.id for p in target.pages]
+            builder.error("ref.unknown_page", f"journey '{journey_id}' has no page '{page_id}'.", origin,
+                          f"its pages are: {', '.join(ids)}.{did_you_mean(page_id, ids)}")
     return Definition(journeys=built, lists=lists, cities=city_models, residents=residents), builder.errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Mapping
 
+from dateutil.relativedelta import relativedelta
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
@@ -35,8 +36,37 @@ def gender_of(number: Any) -> str | None:
     return "男" if int(text[16]) % 2 else "女"
 
 
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def add_years(value: Any, years: Any) -> dt.date | None:
+    """The same day `years` later; 29 February becomes 28 February in a common year (dateutil's rule)."""
+    start = _as_date(value)
+    if start is None or not isinstance(years, int):
+        return None
+    return start + relativedelta(years=years)
+
+
+def age(born: Any, on: Any = None) -> int | None:
+    """Whole years completed on `on` (default today): the birthday is the day add_years gives."""
+    start, end = _as_date(born), (dt.date.today() if on is None else _as_date(on))
+    if start is None or end is None or end < start:
+        return None
+    return relativedelta(end, start).years
+
+
 FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     **DEFAULT_FUNCTIONS,
+    "add_years": add_years,
+    "age": age,
     "birth_date_of": birth_date_of,
     "gender_of": gender_of,
     "is_valid_id_number": is_valid_id_number,

@@ -85,7 +85,7 @@ def _by_name(docs: list[Document], key: str, errors: list[LoadError]) -> dict[st
 
 
 def _lists(docs: list[Document], errors: list[LoadError]) -> dict[str, Any]:
-    return {name: _plain(doc.data.get("options") or doc.data.get("tree"))
+    return {name: _plain(doc.data.get("options") or doc.data.get("tree") or doc.data.get("items"))
             for name, doc in _by_name(docs, "list", errors).items()}
 
 

@@ -62,13 +62,17 @@ class Section:
 
 @dataclass(frozen=True)
 class Route:
-    """What a button outcome leads to: exactly one of these is set."""
+    """What a button outcome leads to: exactly one of next, goto, result, popup, message, journey, error."""
 
     next: bool = False
     goto: str | None = None
     result: str | None = None
     popup: str | None = None
     message: str | None = None
+    journey: str | None = None          # another journey: its page `page`, or where its walker says
+    page: str | None = None
+    entry: str | None = None            # how that journey was entered; its pages read it as `entry`
+    error_field: str | None = None      # a field error: the message goes next to this field
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class Call:
 
     service: str
     args: Mapping[str, Expression] = field(default_factory=dict)
+    keep: str | None = None     # keep the outcome's data as records.<keep>
 
 
 @dataclass(frozen=True)
@@ -86,13 +91,19 @@ class Button:
     enabled: Condition = True
     on: Mapping[str, Route] = field(default_factory=dict)
     position: Position | None = None
+    confirm: str | None = None   # a popup that asks before the button acts; its last button goes ahead
 
 
 @dataclass(frozen=True)
 class Link:
+    """A button that leads somewhere; without a target it closes its dialog."""
+
     label: str
-    goto: str | None = None
+    goto: str | None = None          # a page id of this journey, `start`, or `return` (the return point)
     href: str | None = None
+    journey: str | None = None       # another journey (its `page`, or its start)
+    page: str | None = None
+    remember: bool = False           # that journey may come back here (`goto: return`)
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,7 @@ class Journey:
     popups: Mapping[str, Popup]
     derived: Mapping[str, Expression]
     home_link: str | None = None
+    applicant: Mapping[str, Expression] = field(default_factory=dict)   # whom the card is for; default: person
 
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)

@@ -27,6 +27,8 @@ def run_call(call: Call, ev: Evaluation, form: Mapping[str, Any], journey_id: st
         return provincial.eligibility(ev.identity, **args)
     if call.service == "submit_application":
         return submit(ev, str(form.get("_submission", "")), journey_id)
+    if call.service == "submit_cleanup":
+        return provincial.submit_cleanup(ev.identity, list(args.get("cards") or []))
     raise ValueError(f"unknown service action {call.service}")
 
 
@@ -53,7 +55,9 @@ def application_payload(ev: Evaluation) -> dict[str, Any]:
     confirm = next((p for p in ev.pages_on_route if p.is_confirm), None)
     sections = confirm_rows(ev, confirm) if confirm else []
     answers = {f.id: ev.value(f.id) for p in ev.pages_on_route for f in p.fields if f.id in ev.visible}
-    return {"sections": [{"title": s["title"], "rows": s["rows"]} for s in sections], "answers": answers}
+    applicant = {k: ev.env["applicant"].get(k) for k in ("name", "id_type", "id_number")}
+    return {"sections": [{"title": s["title"], "rows": s["rows"]} for s in sections], "answers": answers,
+            "applicant": applicant, "guardian": None if ev.env["applicant"].get("is_self") else ev.identity.id_number}
 
 
 def confirm_rows(ev: Evaluation, page: Page) -> list[dict[str, Any]]:

@@ -5,9 +5,9 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from renderer.definition.model import Button, Definition, Journey, Page, Route
+from renderer.definition.model import Button, Definition, Journey, Link, Page, Route
 from renderer.journey.calls import confirm_rows, fill, run_call
-from renderer.journey.evaluation import Draft, Evaluation, condition
+from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
 from renderer.services.base import Identity, Outcome, Services
 from widgets import WIDGETS, ActionResult
 
@@ -30,6 +30,7 @@ class Feedback:
     outcome: Outcome | None = None
     message: str | None = None
     dialogs: dict[str, bool] = field(default_factory=dict)
+    proceed: str | None = None      # a confirmation popup: the action its last button carries out
 
 
 @dataclass
@@ -40,6 +41,10 @@ class PageView:
     page: Page
     data: dict[str, Any]
     status: int = 200
+
+
+def _outcome_env(outcome: Outcome | None) -> dict[str, Any]:
+    return {"code": outcome.code, "reason": outcome.reason, **outcome.data} if outcome else {}
 
 
 def page_url(journey_id: str, page_id: str, edit: bool = False) -> str:
@@ -65,10 +70,49 @@ class Engine:
 
     # ------------------------------------------------------------------ GET
 
-    def start(self, identity: Identity, journey: Journey) -> Redirect:
+    def start(self, identity: Identity, journey: Journey, return_to: str | None = None) -> Redirect:
+        """Where the journey resumes; `return_to` ('journey:page') is kept for a later `goto: return`."""
         ev = self.evaluate(identity, journey)
+        if return_to and self._return_url(return_to):
+            ev.draft.facts[RETURN] = return_to
+            self.save(ev)
         target = ev.first_incomplete() or journey.pages[0]
         return Redirect(page_url(journey.id, target.id))
+
+    def _return_url(self, point: str) -> str | None:
+        journey_id, _, page_id = point.partition(":")
+        journey = self.journey(journey_id)
+        return page_url(journey_id, page_id) if journey and journey.page(page_id) else None
+
+    def _enter(self, identity: Identity, journey_id: str, page_id: str | None, entry: str | None = None) -> Redirect:
+        """Go to another journey, telling its pages how they were entered."""
+        target = self.journey(journey_id)
+        if target is None:
+            return Redirect("/")
+        if entry is not None:
+            ev = self.evaluate(identity, target)
+            ev.draft.facts[ENTRY] = entry
+            self.save(ev)
+        return Redirect(page_url(journey_id, page_id) if page_id else f"/j/{journey_id}")
+
+    def link_url(self, ev: Evaluation, page_id: str | None, link: Link) -> str | None:
+        """Where a popup or result button leads; None closes the dialog."""
+        journey = ev.journey
+        if link.href:
+            return link.href
+        if link.goto == "return":
+            back = ev.draft.facts.get(RETURN)
+            url = self._return_url(back) if back else None
+            if url:
+                return url
+        elif link.goto == "start":
+            return f"/j/{journey.id}/restart"
+        elif link.goto:
+            return page_url(journey.id, link.goto)
+        if link.journey:
+            url = f"/j/{link.journey}" + (f"/{link.page}" if link.page else "")
+            return url + (f"?return={journey.id}:{page_id}" if link.remember and page_id else "")
+        return None
 
     def show(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False,
              why: bool = False) -> Redirect | PageView:
@@ -176,6 +220,10 @@ class Engine:
             self.save(ev)
             feedback.message = "请先完成本页操作"
             return self.view(ev, page, feedback, edit=edit, status=422)
+        if button.confirm and form.get("_confirmed") != "1":
+            self.save(ev)
+            feedback.popup, feedback.proceed = button.confirm, f"button:{index}"
+            return self.view(ev, page, feedback, edit=edit)
         calls = list(button.calls)
         if calls and calls[0].service == "face_check":
             challenge = self.services.face.begin(ev.identity, f"{ev.journey.id}.{page.id}")
@@ -193,6 +241,10 @@ class Engine:
             outcome = run_call(call, ev, form, ev.journey.id)
             if not outcome.ok:
                 break
+            if call.keep:
+                records = ev.draft.facts.setdefault(RECORDS, {})
+                records[call.keep] = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in outcome.data.items()}
+                ev = self.evaluate(ev.identity, ev.journey, ev.draft)
         return self._route(ev, page, button, outcome, feedback, edit)
 
     def _route(self, ev: Evaluation, page: Page, button: Button, outcome: Outcome, feedback: Feedback,
@@ -215,12 +267,20 @@ class Engine:
         if route.goto:
             self.save(ev)
             return Redirect(page_url(journey.id, route.goto))
+        if route.journey:
+            self.save(ev)
+            return self._enter(ev.identity, route.journey, route.page, entry=route.entry)
+        if route.error_field:
+            self.save(ev)
+            feedback.errors[route.error_field] = fill(route.message or "", {**ev.env, "outcome": _outcome_env(outcome)})
+            return self.view(ev, page, feedback, edit=edit, status=422)
         if route.result:
             ev.draft.outcome = {"result": route.result, "code": outcome.code, "reason": outcome.reason,
                                 "application_id": outcome.data.get("application_id")}
             ev.draft.facts.pop("_submission", None)     # a new attempt gets a new token
-            if outcome.ok:      # submitted: the next visit starts a new application
-                ev.draft = Draft(outcome=ev.draft.outcome)
+            if outcome.ok:      # submitted: the next visit starts a new application (the return point stays)
+                kept = {RETURN: ev.draft.facts[RETURN]} if RETURN in ev.draft.facts else {}
+                ev.draft = Draft(outcome=ev.draft.outcome, facts=kept)
             self.save(ev)
             return Redirect(f"/j/{journey.id}/result/{route.result}")
         self.save(ev)
@@ -255,15 +315,8 @@ class Engine:
         if result is None or outcome.get("result") != result_id:
             return self.start(identity, journey)
         env = {**ev.env, "outcome": outcome}
-        buttons = []
-        for link in result.buttons:
-            if link.href:
-                url = link.href
-            elif link.goto == "start":
-                url = f"/j/{journey.id}/restart"
-            else:
-                url = page_url(journey.id, link.goto or journey.pages[0].id)
-            buttons.append({"label": link.label, "url": url})
+        buttons = [{"label": link.label, "url": self.link_url(ev, None, link) or f"/j/{journey.id}"}
+                   for link in result.buttons]
         return {"result": result, "text": fill(result.text, env), "buttons": buttons}
 
     def restart(self, identity: Identity, journey: Journey) -> Redirect:
@@ -299,12 +352,11 @@ class Engine:
         popup = None
         if feedback.popup and feedback.popup in journey.popups:
             spec = journey.popups[feedback.popup]
-            env = {**ev.env, "outcome": {"code": feedback.outcome.code, "reason": feedback.outcome.reason}
-                   if feedback.outcome else {}}
-            popup = {"title": spec.title, "text": fill(spec.text, env),
-                     "buttons": [{"label": b.label, "url": b.href or (page_url(journey.id, b.goto) if b.goto and b.goto != "start"
-                                  else (page_url(journey.id, journey.pages[0].id) if b.goto else None))}
-                                 for b in spec.buttons]}
+            env = {**ev.env, "outcome": _outcome_env(feedback.outcome)}
+            buttons = [{"label": b.label, "url": self.link_url(ev, page.id, b)} for b in spec.buttons]
+            if feedback.proceed and buttons:      # a confirmation: its last button carries out the action
+                buttons[-1]["proceed"] = feedback.proceed
+            popup = {"title": spec.title, "text": fill(spec.text, env), "buttons": buttons}
         labels = {f.id: f.label for f in page.fields}
         # The summary names the fields only: each message is shown once, next to its field.
         summary = [{"id": fid, "text": labels.get(fid, "")} for fid in feedback.errors]

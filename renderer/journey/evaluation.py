@@ -7,8 +7,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from renderer.definition.functions import birth_date_of, gender_of
 from renderer.definition.model import Condition, Definition, Field, Journey, Page
 from widgets import WIDGETS, FieldContext
+
+
+RECORDS = "_records"     # facts key: service data kept by `calls: [{keep: name}]`
+ENTRY = "_entry"         # facts key: how another journey sent the citizen here
+RETURN = "_return"       # facts key: the page that `goto: return` leads back to
 
 
 @dataclass
@@ -47,6 +53,8 @@ class Evaluation:
         self.env: dict[str, Any] = {
             "person": person, "resident": resident, "lists": definition.lists, "cities": definition.cities,
             "today": today or dt.date.today(), "derived": {}, "outcome": draft.outcome or {},
+            "records": dict(draft.facts.get(RECORDS) or {}), "entry": draft.facts.get(ENTRY),
+            "applicant": {},
         }
         self.env.update({f.id: None for f in journey.fields})
         self.visible: set[str] = set()
@@ -55,6 +63,8 @@ class Evaluation:
 
     def _compute(self) -> None:
         self._derive()
+        # The applicant is named by answers (a guardian's B2): refresh it as soon as those are known.
+        applicant_names = {n for expr in self.journey.applicant.values() for n in expr.names}
         for page in self.journey.pages:
             page_visible = condition(page.when, self.env)
             if page_visible:
@@ -65,10 +75,26 @@ class Evaluation:
                     if section_visible and condition(f.when, self.env):
                         self.visible.add(f.id)
                         self.env[f.id] = WIDGETS[f.kind].value(self.context(f))
+                        if f.id in applicant_names:
+                            self.env["applicant"] = self._applicant()
         self._derive()
 
     def _derive(self) -> None:
+        self.env["applicant"] = self._applicant()
         self.env["derived"] = {name: expr.evaluate(self.env) for name, expr in self.journey.derived.items()}
+
+    def _applicant(self) -> dict[str, Any]:
+        """Whom the card is for: the signed-in person, unless the journey names someone else (a minor)."""
+        person = self.env["person"]
+        if self.journey.applicant:
+            found = {name: expr.evaluate(self.env) for name, expr in self.journey.applicant.items()}
+            found["is_self"] = False
+        else:
+            found = {k: person.get(k) for k in ("name", "id_type", "id_number")}
+            found["is_self"] = True
+        found["birth_date"] = birth_date_of(found.get("id_number"))
+        found["gender"] = gender_of(found.get("id_number"))
+        return found
 
     def context(self, f: Field) -> FieldContext:
         return FieldContext(field=f, raw=self.draft.raw, facts=self.draft.facts, env=self.env,

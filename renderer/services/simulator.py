@@ -64,11 +64,14 @@ class Personas:
 
 
 class SimulatedSignIn:
-    def __init__(self, personas: Personas) -> None:
+    def __init__(self, personas: Personas, provincial: "SimulatedProvincial | None" = None) -> None:
         self.personas = personas
+        self.provincial = provincial
 
     def sign_in(self, id_number: str) -> Identity | None:
         persona = self.personas.by_number.get(id_number.strip().upper())
+        if persona and self.provincial:     # each demo sign-in starts from personas.yaml again
+            self.provincial.forget(persona.identity.id_number)
         return persona.identity if persona else None
 
     def identity(self, key: str) -> Identity | None:
@@ -154,6 +157,13 @@ class SimulatedProvincial:
         self.personas = personas
         self.failure_rate = failure_rate
         self._random = random.Random()
+        self._cleaned: set[str] = set()      # people whose cards elsewhere were cleaned up
+        self._lock = threading.Lock()
+
+    def forget(self, id_number: str) -> None:
+        """Undo what the demo did for this person (a cleanup), so every walk through starts the same."""
+        with self._lock:
+            self._cleaned.discard(id_number)
 
     def _persona(self, identity: Identity) -> Persona | None:
         return self.personas.by_number.get(identity.id_number)
@@ -173,27 +183,62 @@ class SimulatedProvincial:
             return Outcome("has_application", "您已存在社保卡申领记录,请勿重复申请,可通过【制卡进度查询】查看办理进度")
         return OK
 
-    def eligibility(self, identity: Identity, city: str | None = None) -> Outcome:
+    def eligibility(self, identity: Identity, city: str | None = None, applicant: str | None = None,
+                    applicant_name: str | None = None, relationship: str | None = None) -> Outcome:
         persona = self._persona(identity)
         if self._busy():
             return Outcome("unavailable")
         if persona is None:
             return Outcome("ineligible", "未查询到您的参保信息")
-        if persona.outcome == "cards_elsewhere":
+        if applicant:
+            return self._minor(persona, applicant, applicant_name, relationship)
+        if persona.outcome == "cards_elsewhere" and identity.id_number not in self._cleaned:
             cities = "、".join(str(c["issuing_city"]) for c in persona.raw.get("cards") or [])
             return Outcome("cards_elsewhere", f"您名下已有{cities}发行的社保卡")
         return OK
 
-    def photo_by_receipt(self, identity: Identity, receipt: str) -> bytes | None:
-        owner = self.personas.receipts.get(receipt.strip().upper())
-        return make_placeholder_portrait(receipt) if owner == identity.id_number else None
+    def _minor(self, guardian: Persona, number: str, name: str | None, relationship: str | None) -> Outcome:
+        """A guardian applies for a child: the child must be on record as theirs, with that name and relation."""
+        child = next((c for c in guardian.raw.get("children") or [] if str(c["id_number"]) == number.upper()), None)
+        if child is None or (name and name.strip() != child["name"]):
+            return Outcome("unknown_applicant", "未查询到该申领人的户籍信息,或申领人与监护人关系未登记,请核对姓名和证件号码")
+        if relationship and relationship != child.get("relationship"):
+            return Outcome("relationship_mismatch", f"登记的监护关系与所选“{relationship}”不一致,请核对")
+        record = {"name": child["name"], "birth_date": child.get("birth_date"),
+                  "household_registration_date": child.get("household_registration_date"),
+                  "id_type": child.get("id_type")}
+        return Outcome("ok", data={k: v for k, v in record.items() if v is not None})
 
-    def system_photo(self, identity: Identity) -> bytes | None:
+    def photo_by_receipt(self, owner_id_number: str, receipt: str) -> bytes | None:
+        owner = self.personas.receipts.get(receipt.strip().upper())
+        return make_placeholder_portrait(receipt) if owner and owner == str(owner_id_number).upper() else None
+
+    def system_photo(self, owner_id_number: str) -> bytes | None:
+        persona = self.personas.by_number.get(str(owner_id_number).upper())
+        return make_placeholder_portrait(persona.identity.key) if persona and persona.system_photo else None
+
+    def cards_to_clean(self, identity: Identity) -> list[dict[str, Any]]:
         persona = self._persona(identity)
-        return make_placeholder_portrait(identity.key) if persona and persona.system_photo else None
+        if persona is None or identity.id_number in self._cleaned:
+            return []
+        return [{"name": identity.name, "id_number": identity.id_number, "ssn": identity.id_number,
+                 "card_number": str(c["card_number"]), "issuing_city": str(c["issuing_city"]), "bank": str(c["bank"]),
+                 "status": str(c["status"]), "progress": str(c.get("progress", "")), "eligible": "可申请办理"}
+                for c in persona.raw.get("cards") or []]
+
+    def submit_cleanup(self, identity: Identity, cards: list[dict[str, Any]]) -> Outcome:
+        if self._busy():
+            return Outcome("unavailable")
+        expected = {c["card_number"] for c in self.cards_to_clean(identity)}
+        if not expected or {str(c.get("card_number")) for c in cards} != expected:
+            return Outcome("rejected", "待清理的社保卡信息已变化,请重新办理")
+        with self._lock:
+            self._cleaned.add(identity.id_number)
+        return Outcome("ok", data={"application_id": f"QL{_now():%Y%m%d}{secrets.randbelow(10**6):06d}"})
 
     def submit(self, identity: Identity, application: Mapping[str, Any]) -> Outcome:
-        persona = self._persona(identity)
+        applicant = (application.get("applicant") or {}).get("id_number")
+        persona = self.personas.by_number.get(str(applicant).upper()) if applicant else self._persona(identity)
         if self._busy():
             return Outcome("unavailable")
         if persona is not None and persona.outcome == "submit_rejected":
@@ -205,5 +250,6 @@ class SimulatedProvincial:
 def simulated_services(personas_path: Path, secret: bytes, failure_rate: float = 0.0) -> Services:
     """The default services: everything simulated from the demo people."""
     personas = Personas(personas_path, secret)
-    return Services(sign_in=SimulatedSignIn(personas), face=SimulatedFaceCheck(), sms=SimulatedSms(),
-                    provincial=SimulatedProvincial(personas, failure_rate))
+    provincial = SimulatedProvincial(personas, failure_rate)
+    return Services(sign_in=SimulatedSignIn(personas, provincial), face=SimulatedFaceCheck(), sms=SimulatedSms(),
+                    provincial=provincial)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qsl, urlsplit
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
@@ -32,6 +33,7 @@ def templates() -> Jinja2Templates:
     env = Environment(loader=loader,
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     env.globals["htmx_asset"] = HTMX
+    env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its action's query
     return Jinja2Templates(env=env)
 
 

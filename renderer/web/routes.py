@@ -129,7 +129,8 @@ def page_response(request: Request, outcome: Redirect | PageView) -> Response:
 
 @journey_endpoint
 async def journey_start(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
-    return page_response(request, await run_in_threadpool(engine(request).start, identity, journey))
+    return_to = request.query_params.get("return")
+    return page_response(request, await run_in_threadpool(engine(request).start, identity, journey, return_to))
 
 
 @journey_endpoint

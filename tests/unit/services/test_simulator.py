@@ -78,9 +78,10 @@ def test_personas_outcomes(personas: Personas) -> None:
 def test_photo_receipts_belong_to_their_owner(personas: Personas) -> None:
     provincial = SimulatedProvincial(personas)
     liang = SimulatedSignIn(personas).sign_in("440103198805124565")
-    assert provincial.photo_by_receipt(liang, "GZ2023072600018")
-    assert provincial.photo_by_receipt(liang, "GZ2023080100533") is None
-    assert provincial.system_photo(liang) is None
+    assert provincial.photo_by_receipt(liang.id_number, "GZ2023072600018")
+    assert provincial.photo_by_receipt(liang.id_number, "GZ2023080100533") is None
+    assert provincial.photo_by_receipt("440105201503153317", "gz2023080100533")      # 李小明's, any case
+    assert provincial.system_photo(liang.id_number) is None
 
 
 def test_failure_rate_makes_calls_fail(personas: Personas) -> None:
