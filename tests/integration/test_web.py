@@ -1,6 +1,7 @@
 """The web layer end to end in process: security baseline, drafts, uploads, submission written once."""
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -165,3 +166,42 @@ def test_hong_kong_resident_chooses_a_document_and_may_only_collect_at_a_branch(
     assert ">邮寄到付<" not in citizen.last.text
     citizen.post("/j/adult/pickup", {"_action": "button:0", "pickup_method": "邮寄到付"})
     assert "请从列表中选择领卡方式" in citizen.errors()
+
+
+def test_guardian_application_carries_both_guardian_and_child(citizen: Citizen, app: Any) -> None:
+    citizen.sign_in("440105198502114020")          # 王芳
+    citizen.get("/j/minor")
+    citizen.post("/j/minor/guide", {"_action": "button:0", "agreed": "1"})
+    citizen.post(str(citizen.last.url), {"result": "pass"})
+    citizen.post("/j/minor/eligibility", {"_action": "button:0", "guardian_relationship": "母亲", "applicant_name": "李小明",
+                                          "applicant_id_type": "户口簿", "applicant_id_number": "440105201503153317",
+                                          "intended_city": "广州市"})
+    assert citizen.last.url.path == "/j/minor/documents", citizen.errors()
+    image = make_placeholder_portrait("doc")
+    slots = ["guardian_documents.id_card.0", "guardian_documents.id_card.1", "applicant_documents.household_register.0",
+             "applicant_documents.household_register.1", "applicant_documents.household_register.2"]
+    citizen.post("/j/minor/documents", {"_action": "button:0", "guardian_documents.choice": "id_card",
+                                        "applicant_documents.choice": "household_register"},
+                 files={s: ("a.jpg", image, "image/jpeg") for s in slots})
+    citizen.post("/j/minor/photo", {"_action": "field:photo:fetch", "photo.receipt": "GZ2023080100533"})
+    citizen.post("/j/minor/photo", {"_action": "button:0", "photo.receipt": "GZ2023080100533"})
+    assert citizen.last.url.path == "/j/minor/details", citizen.errors()
+    assert "2015-04-02" in citizen.last.text and "2031-03-15" in citizen.last.text
+    citizen.post("/j/minor/details", {"_action": "field:phone:send", "phone": "13977778888"})
+    code = re.search(r"验证码为(\d{6})", citizen.last.text).group(1)
+    details = {k: v for k, v in DETAILS.items() if not k.startswith("id_")}
+    citizen.post("/j/minor/details", {**details, "phone": "13977778888", "phone.code": code, "occupation": "其他人员"})
+    citizen.post("/j/minor/pickup", {"_action": "button:0", "pickup_method": "网点领卡", "branch": "gz-lw-zhanqianlu"})
+    confirm = citizen.last
+    assert confirm.url.path == "/j/minor/confirm", citizen.errors()
+    for text in ("监护人信息", "申领人信息", "王*", "李*明", "母亲", "20150402", "20310315"):
+        assert text in re.sub(r"<[^>]+>", "", confirm.text).replace("-", ""), text
+    done = citizen.post("/j/minor/confirm", {"_action": "button:0", "_submission": citizen.submission()})
+    assert done.url.path == "/j/minor/result/submitted"
+    guardian = app.state.services.sign_in.sign_in("440105198502114020")
+    row = app.state.store._db.execute("SELECT payload FROM applications WHERE owner = ?", (guardian.key,)).fetchone()
+    payload = json.loads(row[0])
+    assert payload["applicant"]["id_number"] == "440105201503153317"
+    assert payload["guardian"] == "440105198502114020"
+    back = citizen.client.get("/j/minor/restart")
+    assert back.url.path == "/j/minor/guide"

@@ -166,3 +166,39 @@ def test_city_branch_in_unknown_district(tmp_path: Path) -> None:
     result = load_inline(tmp_path, {"cities/gz.yaml": city})
     assert codes(result) == ["city.unknown_district"]
     assert result.errors[0].position.line == 5
+
+
+def test_link_to_an_unknown_journey_or_page(tmp_path: Path) -> None:
+    text = JOURNEY + """
+    buttons:
+      - {label: 下一步, on: {ok: {journey: clenup}, refused: {journey: demo, page: nowhere}}}
+"""
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["ref.unknown_journey", "ref.unknown_page"]
+    assert "journeys are: demo" in result.errors[0].hint
+
+
+def test_an_outcome_says_exactly_one_thing(tmp_path: Path) -> None:
+    text = JOURNEY + "    buttons:\n      - {label: 下一步, on: {ok: {next: true, goto: first}}}\n"
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["route.targets"]
+
+
+def test_override_merges_fields_by_id(tmp_path: Path) -> None:
+    fragment = """
+    fragment: extra
+    pages:
+      - id: extra
+        title: 附加页
+        sections:
+          - title: 信息
+            fields:
+              - {id: job, kind: select, label: 职业, options: [学生, 其他人员], required: true}
+              - {id: memo, kind: text, label: 备注}
+    """
+    journey = JOURNEY + "  - include: extra\n    override:\n      extra:\n        note: 说明\n        fields:\n          job: {default: 其他人员}\n"
+    result = load_inline(tmp_path, {"journeys/demo.yaml": journey, "fragments/extra.yaml": fragment})
+    assert result.errors == []
+    page = result.definition.journeys["demo"].page("extra")
+    assert page.note == "说明"
+    assert [(f.id, f.default) for f in page.fields] == [("job", "其他人员"), ("memo", None)]
