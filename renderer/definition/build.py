@@ -1,7 +1,6 @@
 """Check the meaning of structurally valid documents and build the frozen model."""
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -13,7 +12,8 @@ from renderer.definition.model import (
     Block, Branch, City, Condition, ConfirmSection, Definition, Field, Journey, Link, Page, Popup, Position,
     Result, Route, Rule, Section, ShowItem, Button, Call,
 )
-from renderer.definition.reader import Document
+from renderer.definition.overrides import override_page
+from renderer.definition.reader import Document, plain
 
 # Names every expression may use besides the journey's own field ids.
 CONTEXT_ROOTS = frozenset({"person", "applicant", "resident", "lists", "cities", "derived", "records", "entry",
@@ -150,7 +150,7 @@ class Builder:
             for j, page in enumerate(fragment.data.get("pages") or []):
                 page_origin = frag.at("pages", j)
                 if page.get("id") in overrides:
-                    page = _override(page, overrides[page["id"]])
+                    page = override_page(page, overrides[page["id"]])
                 pages.append((page, page_origin))
             results += [(r, frag.at("results", j)) for j, r in enumerate(fragment.data.get("results") or [])]
             for key, popup in (fragment.data.get("popups") or {}).items():
@@ -228,13 +228,13 @@ class Builder:
             if check is not None:
                 rules.append(Rule(check, rule["message"]))
         skip = {"id", "kind", "label", "hint", "placeholder", "message", "default", "rules", *CONDITION_KEYS}
-        props = {k: _plain(v) for k, v in raw.items() if k not in skip and k not in exprs}
+        props = {k: plain(v) for k, v in raw.items() if k not in skip and k not in exprs}
         return Field(id=raw["id"], kind=raw["kind"], label=raw["label"], position=origin.position(),
                      required=self.condition(raw.get("required"), origin.at("required"), roots, False),
                      when=self.condition(raw.get("when"), origin.at("when"), roots, True),
                      enabled=self.condition(raw.get("enabled"), origin.at("enabled"), roots, True),
                      message=raw.get("message"), hint=raw.get("hint"), placeholder=raw.get("placeholder"),
-                     default=_plain(default), rules=tuple(rules), exprs=exprs, props=props)
+                     default=plain(default), rules=tuple(rules), exprs=exprs, props=props)
 
     def _button(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str],
                 results: Mapping[str, Result], popups: Mapping[str, Popup]) -> Button:
@@ -348,21 +348,6 @@ class Builder:
                     branches=tuple(branches), hotline=data.get("hotline"), code=data.get("code"))
 
 
-def _override(page: Any, changes: Mapping[str, Any]) -> Any:
-    """A fragment page with a journey's overrides: page keys replaced, `fields:` merged by field id."""
-    page = copy.deepcopy(page)
-    field_changes = changes.get("fields") if isinstance(changes.get("fields"), dict) else {}
-    for key, value in changes.items():
-        if not (key == "fields" and field_changes):
-            page[key] = value
-    holders = [page] + list(page.get("sections") or [])
-    for holder in holders:
-        for f in holder.get("fields") or []:
-            if isinstance(f, dict) and f.get("id") in field_changes:
-                f.update(field_changes[f["id"]])
-    return page
-
-
 def _with_message(route: Route, message: str) -> Route:
     return Route(error_field=route.error_field, message=message)
 
@@ -381,17 +366,6 @@ def _expression_hint(code: str) -> str:
         "expr.unknown_function": "functions are: " + ", ".join(sorted(FUNCTIONS)),
         "expr.arity": "check how many values the function takes",
     }.get(code, "write the condition like: pickup_method == '邮寄到付' and not empty(branch)")
-
-
-def _plain(value: Any) -> Any:
-    """ruamel's commented containers and scalar strings as plain Python values."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists: Mapping[str, Any],

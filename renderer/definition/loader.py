@@ -8,7 +8,7 @@ from typing import Any
 from renderer.definition.build import build
 from renderer.definition.errors import FormsInvalid, LoadError
 from renderer.definition.model import Definition
-from renderer.definition.reader import Document, read_yaml
+from renderer.definition.reader import Document, plain, read_yaml
 from renderer.definition.structure import check_structure
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
@@ -48,7 +48,7 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
     fragments = _by_name(docs["fragments"], "fragment", errors)
     residents: dict[str, Any] = {}
     for doc in docs["residents"]:
-        residents.update(_plain(doc.data["residents"]))
+        residents.update(plain(doc.data["residents"]))
     definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents)
     errors += meaning_errors
     return LoadResult(None if errors else definition, errors, len(files))
@@ -85,13 +85,5 @@ def _by_name(docs: list[Document], key: str, errors: list[LoadError]) -> dict[st
 
 
 def _lists(docs: list[Document], errors: list[LoadError]) -> dict[str, Any]:
-    return {name: _plain(doc.data.get("options") or doc.data.get("tree") or doc.data.get("items"))
+    return {name: plain(doc.data.get("options") or doc.data.get("tree") or doc.data.get("items"))
             for name, doc in _by_name(docs, "list", errors).items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return str(value) if isinstance(value, str) else value

@@ -94,3 +94,14 @@ def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document |
         return None, [LoadError("yaml.syntax", f"YAML error: {exc}", Position(shown_as, 1, 1),
                                 hint="fix the YAML so that it parses")]
     return Document(shown_as, data), []
+
+
+def plain(value: Any) -> Any:
+    """ruamel's commented containers and scalar strings as plain Python values."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
