@@ -36,7 +36,11 @@ class RegionWidget(Widget):
         return None
 
     def display(self, ctx: FieldContext, value: Any) -> str:
-        return ":".join(value[level] for level in LEVELS) if value else ""
+        # Written as Chinese addresses are: 广东省广州市越秀区 (a municipality is not repeated: 北京市东城区).
+        if not value:
+            return ""
+        parts = [value["province"]] + ([value["city"]] if value["city"] != value["province"] else []) + [value["district"]]
+        return "".join(parts)
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
         tree = self._tree(ctx)

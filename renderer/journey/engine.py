@@ -71,13 +71,18 @@ class Engine:
     # ------------------------------------------------------------------ GET
 
     def start(self, identity: Identity, journey: Journey, return_to: str | None = None) -> Redirect:
-        """Where the journey resumes; `return_to` ('journey:page') is kept for a later `goto: return`."""
+        """Enter through the front door: the first page (the guide); its button resumes the draft where it stopped.
+
+        `return_to` ('journey:page') is kept for a later `goto: return`.
+        """
         ev = self.evaluate(identity, journey)
+        ev.draft.facts.pop(ENTRY, None)            # a side entrance (本人申领 from the guardian's guide) ends here
         if return_to and self._return_url(return_to):
             ev.draft.facts[RETURN] = return_to
-            self.save(ev)
-        target = ev.first_incomplete() or journey.pages[0]
-        return Redirect(page_url(journey.id, target.id))
+        self.save(ev)
+        ev = self.evaluate(identity, journey, ev.draft)
+        first = ev.pages_on_route[0] if ev.pages_on_route else journey.pages[0]
+        return Redirect(page_url(journey.id, first.id))
 
     def _return_url(self, point: str) -> str | None:
         journey_id, _, page_id = point.partition(":")
@@ -89,11 +94,14 @@ class Engine:
         target = self.journey(journey_id)
         if target is None:
             return Redirect("/")
+        ev = self.evaluate(identity, target)
         if entry is not None:
-            ev = self.evaluate(identity, target)
             ev.draft.facts[ENTRY] = entry
             self.save(ev)
-        return Redirect(page_url(journey_id, page_id) if page_id else f"/j/{journey_id}")
+            ev = self.evaluate(identity, target, ev.draft)
+        if page_id is None:       # where that journey's walker says: its entry may have taken pages off the route
+            page_id = (ev.first_incomplete() or target.pages[0]).id
+        return Redirect(page_url(journey_id, page_id))
 
     def link_url(self, ev: Evaluation, page_id: str | None, link: Link) -> str | None:
         """Where a popup or result button leads; None closes the dialog."""

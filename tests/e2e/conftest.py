@@ -316,3 +316,29 @@ def walk_to_confirm(page: Page, images: dict[str, Path], phone: str, *, bank: st
     pick_branch(page)
     page.get_by_role("button", name="下一步").click()
     expect(heading(page, "信息确认")).to_be_visible()
+
+
+# ------------------------------------------------------------------ generic helpers added for the minor and cleanup tests
+
+def ensure_chosen(page: Page, label: str, value: str) -> None:
+    """Like choose(), but a select that already shows the value (a resumed draft) is left alone: choosing the
+    same option again fires no change, so no refresh would come to wait for."""
+    if field(page, label).input_value() != value:
+        choose(page, label, value)
+    expect(field(page, label)).to_have_value(value)
+
+
+def section(page: Page, title: str) -> Locator:
+    """A card of the page, found by its heading."""
+    return page.locator("section").filter(has=page.get_by_role("heading", name=title, exact=True))
+
+
+def value_of(scope: Locator, label: str) -> Locator:
+    """The value shown beside a label in a term/definition list (信息确认, record lists)."""
+    term = scope.get_by_role("term").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+    return term.locator("xpath=following-sibling::*[1]")
+
+
+def top_bar(page: Page) -> Locator:
+    """The header bar, which names the journey the page belongs to."""
+    return page.get_by_role("banner")

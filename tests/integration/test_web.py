@@ -97,8 +97,10 @@ def test_draft_survives_a_restart_and_resumes_after_signing_in_again(citizen: Ci
     with TestClient(create_app(settings_for(database))) as restarted:
         again = Citizen(restarted)
         again.sign_in()
-        resumed = again.get("/j/adult")
-        assert resumed.url.path == "/j/adult/confirm"
+        assert again.get("/j/adult").url.path == "/j/adult/guide"       # the front door: the guide again
+        again.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
+        resumed = again.post(str(again.last.url), {"result": "pass"})
+        assert resumed.url.path == "/j/adult/confirm"                  # then straight on where the draft stopped
         assert "天河路100号1201房" in resumed.text
 
 

@@ -116,7 +116,7 @@ def test_region_needs_all_three_levels() -> None:
     assert widget.value(c) is None
     assert widget.check(c, None, False) == "请选择完整的标签(省、市、区/县)"
     c.raw["f.district"] = "天河区"
-    assert widget.display(c, widget.value(c)) == "广东省:广州市:天河区"
+    assert widget.display(c, widget.value(c)) == "广东省广州市天河区"
     c.raw["f.district"] = "南山区"      # not in 广州市
     assert widget.value(c) is None
 
