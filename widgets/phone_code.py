@@ -1,4 +1,4 @@
-"""A mainland mobile number and its SMS code: 发送验证码 asks the SMS gateway, 下一步 checks the code once."""
+"""A mobile number and its SMS code: 发送验证码 asks the SMS gateway, 下一步 checks the code once."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +17,8 @@ VERIFY_MESSAGES = {
 }
 
 
-def is_mainland_mobile(number: str) -> bool:
-    """An 11-digit mainland China mobile number (phonenumbers' metadata, not a hand-made pattern)."""
+def is_cn_mobile(number: str) -> bool:
+    """An 11-digit mobile number of China (phonenumbers' metadata, not a hand-made pattern)."""
     if len(number) != 11 or not number.isdigit():
         return False
     try:
@@ -51,7 +51,7 @@ class PhoneCodeWidget(Widget):
     def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
         if value is None or not self._editing(ctx):
             return None      # the registered phone needs no new code
-        if not is_mainland_mobile(value):
+        if not is_cn_mobile(value):
             return "请输入正确的11位手机号码"
         if ctx.facts.get(f"{ctx.field.id}.verified") == value:
             return None
@@ -76,7 +76,7 @@ class PhoneCodeWidget(Widget):
         if verb != "send":
             return ActionResult(error="不支持的操作")
         phone = ctx.get().strip().replace(" ", "")
-        if not is_mainland_mobile(phone):
+        if not is_cn_mobile(phone):
             return ActionResult(error="请输入正确的11位手机号码")
         sent = ctx.services.sms.send_code(phone)
         ctx.facts[f"{ctx.field.id}.resend_at"] = sent.resend_at.isoformat()

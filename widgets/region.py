@@ -36,7 +36,7 @@ class RegionWidget(Widget):
         return None
 
     def display(self, ctx: FieldContext, value: Any) -> str:
-        # Written as Chinese addresses are: 广东省广州市越秀区 (a municipality is not repeated: 北京市东城区).
+        # Written as Chinese addresses are: province, city, district run together; a municipality is named once.
         if not value:
             return ""
         parts = [value["province"]] + ([value["city"]] if value["city"] != value["province"] else []) + [value["district"]]

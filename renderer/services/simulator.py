@@ -50,14 +50,14 @@ class Personas:
         for person in data.get("persons") or []:
             self._add(person, secret)
             for child in person.get("children") or []:
-                self._add({**child, "resident_type": person.get("resident_type", "mainland")}, secret)
+                self._add({**child, "resident_type": person["resident_type"]}, secret)   # a child lives as its guardian
         self.by_key = {p.identity.key: p for p in self.by_number.values()}
 
     def _add(self, person: Mapping[str, Any], secret: bytes) -> None:
         number = str(person["id_number"]).upper()
         key = hmac.new(secret, number.encode(), hashlib.sha256).hexdigest()[:24]
         identity = Identity(key=key, name=str(person["name"]), id_number=number, id_type=str(person["id_type"]),
-                            resident_type=str(person.get("resident_type", "mainland")),
+                            resident_type=str(person["resident_type"]),
                             phone=str(person["phone"]) if person.get("phone") else None)
         self.by_number[number] = Persona(identity, str(person.get("outcome", "eligible")),
                                          bool(person.get("system_photo")), person.get("reject_reason"), person)

@@ -16,6 +16,7 @@ class Settings:
     host: str
     port: int
     database: Path
+    forms: Path                   # the YAML the product serves (a copy elsewhere to try changes)
     personas: Path
     services: str                 # "simulator"; a real deployment names its adapters' module here
     failure_rate: float           # share of simulated back-office calls that fail
@@ -39,6 +40,7 @@ def load_settings() -> Settings:
         host=config("YSS_HOST", default="127.0.0.1"),
         port=config("YSS_PORT", cast=int, default=8000),
         database=database,
+        forms=Path(config("YSS_FORMS", default=str(ROOT / "forms"))),
         personas=Path(config("YSS_PERSONAS", default=str(ROOT.parent / "shared" / "spec" / "personas.yaml"))),
         services=config("YSS_SERVICES", default="simulator"),
         failure_rate=config("YSS_SIM_FAILURE_RATE", cast=float, default=0.0),

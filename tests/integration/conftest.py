@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from renderer.uploads.images import make_placeholder_portrait
 from renderer.web.app import create_app
+from renderer.definition.loader import FORMS_DIR
 from renderer.web.config import Settings
 
 PERSONAS = Path(__file__).resolve().parents[3] / "shared" / "spec" / "personas.yaml"
@@ -17,7 +18,7 @@ ZHANG = "440106199001011235"
 
 
 def settings_for(database: Path) -> Settings:
-    return Settings(host="127.0.0.1", port=0, database=database, personas=PERSONAS, services="simulator",
+    return Settings(host="127.0.0.1", port=0, database=database, forms=FORMS_DIR, personas=PERSONAS, services="simulator",
                     failure_rate=0.0, https_cookies=False, secret="integration-test-secret")
 
 

@@ -10,7 +10,7 @@ from renderer.services.simulator import SimulatedSms
 from widgets import WIDGETS, FieldContext
 from widgets.branch_picker import search
 from widgets.display import mask_id, mask_name, mask_phone
-from widgets.phone_code import is_mainland_mobile
+from widgets.phone_code import is_cn_mobile
 
 HERE = Position("test.yaml", 1, 1)
 
@@ -52,10 +52,10 @@ def test_date_bounds_from_yaml() -> None:
 
 
 def test_mainland_mobile_numbers() -> None:
-    assert is_mainland_mobile("13600002819")
-    assert not is_mainland_mobile("1360000281")
-    assert not is_mainland_mobile("02083528957")
-    assert not is_mainland_mobile("12345678901")
+    assert is_cn_mobile("13600002819")
+    assert not is_cn_mobile("1360000281")
+    assert not is_cn_mobile("02083528957")
+    assert not is_cn_mobile("12345678901")
 
 
 def test_phone_code_verifies_once_with_the_gateway() -> None:
