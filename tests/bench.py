@@ -118,7 +118,7 @@ def step(message: str) -> None:
 COLD_SCRIPT = r"""
 import json, time
 t0 = time.perf_counter()
-from renderer.definition.loader import FORMS_DIR, load_forms
+from renderer.definition.loader import load_forms
 t1 = time.perf_counter()
 result = load_forms()
 t2 = time.perf_counter()
@@ -299,7 +299,7 @@ def bench_details() -> None:
 
     personas = Path(os.environ.get("YSS_PERSONAS") or ROOT.parent / "shared" / "spec" / "personas.yaml")
     with tempfile.TemporaryDirectory(prefix="yss-bench-") as tmp:
-        settings = Settings(host="127.0.0.1", port=0, database=Path(tmp) / "bench.sqlite3", forms=FORMS_DIR,
+        settings = Settings(host="127.0.0.1", port=0, database=Path(tmp) / "bench.sqlite3", forms=ROOT / "forms",
                             personas=personas, services="simulator", failure_rate=0.0, https_cookies=False,
                             secret="bench-" + "x" * 40)
         app = create_app(settings)
