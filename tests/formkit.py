@@ -14,6 +14,7 @@ residents:
     nationality: 中国
     allows_longterm_id: true
     pickup_methods: [网点领卡, 邮寄到付]
+    materials: 居民身份证(原件)
     documents:
       - {id: id_card, label: 居民身份证, sides: [身份证国徽面, 身份证人像面]}
 """

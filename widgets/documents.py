@@ -1,7 +1,11 @@
 """The identity documents to photograph: slots follow the resident type's documents (chosen one if several)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
+
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
 
 from renderer.uploads.images import ImageRejected, process_upload
 from widgets.base import ActionResult, FieldContext, Widget
@@ -15,7 +19,30 @@ class DocumentsWidget(Widget):
     accepts_files = True
 
     def keys(self, field: Any) -> list[str]:
-        return [f"{field.id}.choice"]
+        return [f"{field.id}.choice", f"{field.id}.number"]
+
+    def _needs_number(self, ctx: FieldContext) -> Mapping[str, Any] | None:
+        """The chosen document's number format, when its number is not the one the citizen registered with."""
+        doc = self._chosen(ctx)
+        registered = (ctx.env.get("person") or {}).get("id_type")
+        if not doc or not doc.get("number") or doc.get("id_type") == registered:
+            return None
+        formats = ctx.eval("formats") or {}
+        return formats.get(doc["number"]) or {}
+
+    def _number_error(self, ctx: FieldContext, number: str, rule: Mapping[str, Any]) -> str | None:
+        doc = self._chosen(ctx) or {}
+        if not number:
+            return f"请输入{doc.get('label', '')}号码"
+        message = rule.get("message") or f"{doc.get('label', '')}号码格式不正确"
+        if rule.get("pattern") and not re.fullmatch(rule["pattern"], number):
+            return message
+        if rule.get("check") == "gb11643":
+            try:
+                ric.validate(number)
+            except ValidationError:
+                return message
+        return None
 
     def _documents(self, ctx: FieldContext) -> list[Mapping[str, Any]]:
         docs = ctx.eval("documents")
@@ -42,9 +69,19 @@ class DocumentsWidget(Widget):
         doc, slots = self._chosen(ctx), self.slots(ctx)
         if doc is None or not slots or any(s["upload"] is None for s in slots):
             return None
-        return {"document": doc["label"], "files": [{"label": s["label"], "upload": s["upload"]} for s in slots]}
+        rule = self._needs_number(ctx)
+        number = ctx.get("number").strip().upper() if rule is not None else (ctx.env.get("person") or {}).get("id_number")
+        if rule is not None and self._number_error(ctx, number, rule):
+            return None
+        return {"document": doc["label"], "number": number,
+                "files": [{"label": s["label"], "upload": s["upload"]} for s in slots]}
 
     def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
+        rule = self._needs_number(ctx)
+        if rule is not None and (ctx.get("number").strip() or all(s["upload"] for s in self.slots(ctx))):
+            problem = self._number_error(ctx, ctx.get("number").strip().upper(), rule)
+            if problem:
+                return problem
         missing = [s["label"] for s in self.slots(ctx) if s["upload"] is None]
         if value is None and missing and any(s["upload"] for s in self.slots(ctx)):
             return "请上传" + "、".join(missing)
@@ -81,8 +118,10 @@ class DocumentsWidget(Widget):
     def view(self, ctx: FieldContext) -> dict[str, Any]:
         docs = self._documents(ctx)
         chosen = self._chosen(ctx)
+        needs_number = self._needs_number(ctx) is not None
         return {"documents": docs, "chosen": chosen["id"] if chosen else "", "slots": self.slots(ctx),
-                "button": ctx.field.prop("button", "拍照或从手机相册选择")}
+                "button": ctx.field.prop("button", "拍照或从手机相册选择"), "needs_number": needs_number,
+                "number_label": f"{chosen['label']}号码" if chosen and needs_number else "", "number": ctx.get("number")}
 
 
 WIDGET = DocumentsWidget()

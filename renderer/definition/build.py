@@ -10,19 +10,19 @@ from renderer.definition.expressions import Expression, ExpressionError, compile
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import (
     Block, Branch, City, Condition, ConfirmSection, Definition, Field, Journey, Link, Page, Popup, Position,
-    Result, Route, Rule, Section, ShowItem, Button, Call,
+    Result, Route, Rule, Section, ShowItem, Button, Call, ItemsFrom,
 )
 from renderer.definition.overrides import override_page
 from renderer.definition.reader import Document, plain
 
 # Names every expression may use besides the journey's own field ids.
-CONTEXT_ROOTS = frozenset({"person", "applicant", "resident", "lists", "cities", "derived", "records", "entry",
-                           "today", "outcome"})
+CONTEXT_ROOTS = frozenset({"person", "applicant", "resident", "residents", "lists", "cities", "derived", "records",
+                           "entry", "today", "outcome"})
 PERSON_KEYS = frozenset({"name", "id_number", "id_type", "resident_type", "phone", "gender", "birth_date"})
 APPLICANT_KEYS = frozenset({"name", "id_number", "id_type", "birth_date", "gender", "is_self"})
 OUTCOME_KEYS = frozenset({"code", "reason", "application_id"})
 # Field keys that hold expressions (compiled at load) rather than literal settings.
-EXPRESSION_PROPS = ("options", "value", "documents", "city", "owner")
+EXPRESSION_PROPS = ("options", "value", "documents", "city", "owner", "formats")
 CONDITION_KEYS = ("when", "required", "enabled")
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # A string default naming context (person.phone) is an expression; anything else is a literal.
@@ -199,10 +199,17 @@ class Builder:
         return Page(id=raw["id"], title=raw["title"], position=origin.position(), step=step,
                     when=self.condition(raw.get("when"), origin.at("when"), roots, True),
                     note=raw.get("note"), banner=raw.get("banner"),
-                    blocks=tuple(Block(b["title"], tuple(b.get("lines") or ()),
-                                       tuple((str(it["term"]), it["text"]) for it in b.get("items") or ()))
-                                 for b in raw.get("blocks") or ()),
+                    blocks=tuple(self._block(b, origin.at("blocks", i), roots) for i, b in enumerate(raw.get("blocks") or ())),
                     sections=tuple(sections), confirm=confirm, buttons=buttons)
+
+    def _block(self, raw: Any, origin: Origin, roots: frozenset[str]) -> Block:
+        items_from = None
+        if raw.get("items_from"):
+            spec = raw["items_from"]
+            source = self.expression(spec["source"], origin.at("items_from", "source"), roots)
+            items_from = ItemsFrom(source, spec["term"], spec["text"]) if source else None
+        return Block(raw["title"], tuple(raw.get("lines") or ()),
+                     tuple((str(it["term"]), it["text"]) for it in raw.get("items") or ()), items_from)
 
     def _field(self, raw: Any, origin: Origin, roots: frozenset[str], popups: Mapping[str, Popup]) -> Field:
         exprs = {}
@@ -264,6 +271,13 @@ class Builder:
             self.error("button.no_ok", f"button '{raw['label']}' says nothing for the outcome 'ok'.",
                        origin, "add `on: {ok: {next: true}}` (or a goto/result)")
         self._check_ref("popup", raw.get("confirm"), list(popups), origin.at("confirm"))
+        guards = []
+        for i, guard in enumerate(raw.get("guards") or []):
+            go = origin.at("guards", i)
+            when = self.expression(guard["when"], go.at("when"), roots)
+            self._check_ref("popup", guard.get("popup"), list(popups), go.at("popup"))
+            if when is not None:
+                guards.append((when, Route(popup=guard.get("popup"), message=guard.get("message"))))
         calls = []
         for i, call in enumerate(raw.get("calls") or []):
             if isinstance(call, str):
@@ -274,7 +288,7 @@ class Builder:
             calls.append(Call(call["service"], {k: v for k, v in args.items() if v is not None}, call.get("keep")))
         return Button(label=raw["label"], calls=tuple(calls),
                       enabled=self.condition(raw.get("enabled"), origin.at("enabled"), roots, True),
-                      on=routes, position=origin.position(), confirm=raw.get("confirm"))
+                      on=routes, position=origin.position(), confirm=raw.get("confirm"), guards=tuple(guards))
 
     def _check_ref(self, kind: str, value: str | None, known: list[str], origin: Origin,
                    extra: Iterable[str] = ()) -> None:

@@ -92,6 +92,7 @@ class Button:
     on: Mapping[str, Route] = field(default_factory=dict)
     position: Position | None = None
     confirm: str | None = None   # a popup that asks before the button acts; its last button goes ahead
+    guards: tuple[tuple[Expression, Route], ...] = ()   # checked before any service: the first true one routes
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,20 @@ class ConfirmSection:
 
 
 @dataclass(frozen=True)
+class ItemsFrom:
+    """Term / text items read from data (the guide's 所需材料 from the resident types)."""
+
+    source: Expression
+    term: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Block:
     title: str
     lines: tuple[str, ...] = ()
     items: tuple[tuple[str, str], ...] = ()
+    items_from: ItemsFrom | None = None
 
 
 @dataclass(frozen=True)

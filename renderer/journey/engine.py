@@ -43,6 +43,22 @@ class PageView:
     status: int = 200
 
 
+def _items_from(block: Any, env: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A block's items read from data; entries without text are skipped and repeats shown once."""
+    if block.items_from is None:
+        return []
+    found = block.items_from.source.evaluate(env)
+    entries = found.values() if isinstance(found, Mapping) else (found or [])
+    items: list[tuple[str, str]] = []
+    for entry in entries:
+        if isinstance(entry, Mapping) and entry.get(block.items_from.text):
+            term = entry.get(block.items_from.term) or entry.get("label", "")
+            pair = (str(term), str(entry[block.items_from.text]))
+            if pair not in items:
+                items.append(pair)
+    return items
+
+
 def _outcome_env(outcome: Outcome | None) -> dict[str, Any]:
     return {"code": outcome.code, "reason": outcome.reason, **outcome.data} if outcome else {}
 
@@ -242,6 +258,11 @@ class Engine:
 
     def _continue(self, ev: Evaluation, page: Page, button: Button, calls: list[Any], form: Mapping[str, Any],
                   feedback: Feedback, edit: bool) -> Redirect | PageView:
+        for when, guard in button.guards:      # after the face check, before any other service
+            if when.evaluate(ev.env):
+                self.save(ev)
+                feedback.popup, feedback.message = guard.popup, guard.message
+                return self.view(ev, page, feedback, edit=edit)
         outcome = Outcome("ok")
         for call in calls:
             if call.service == "face_check":
@@ -379,7 +400,9 @@ class Engine:
         buttons = [{"label": b.label, "value": f"button:{i}", "disabled": not condition(b.enabled, ev.env)}
                    for i, b in enumerate(page.buttons)]
         steps = list(journey.steps)
-        data = {"sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
+        blocks = [{"title": b.title, "lines": b.lines, "entries": _items_from(b, ev.env) + list(b.items)}
+                  for b in page.blocks]
+        data = {"blocks": blocks, "sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
                 "banner": banner, "edit": edit, "buttons": buttons, "confirm": confirm,
                 "submission": ev.draft.facts.get("_submission"), "steps": steps,
                 "step_index": steps.index(page.step) + 1 if page.step in steps else None,

@@ -51,7 +51,7 @@ class Evaluation:
         resident = dict(definition.residents.get(identity.resident_type) or {})
         resident["type"] = identity.resident_type
         self.env: dict[str, Any] = {
-            "person": person, "resident": resident, "lists": definition.lists, "cities": definition.cities,
+            "person": person, "resident": resident, "residents": definition.residents, "lists": definition.lists, "cities": definition.cities,
             "today": today or dt.date.today(), "derived": {}, "outcome": draft.outcome or {},
             "records": dict(draft.facts.get(RECORDS) or {}), "entry": draft.facts.get(ENTRY),
             "applicant": {},
