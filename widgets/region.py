@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from widgets.base import FieldContext, Widget
+from widgets.base import ActionResult, FieldContext, Widget
 
 LEVELS = ("province", "city", "district")
 
@@ -34,6 +34,10 @@ class RegionWidget(Widget):
         if value is None and any(ctx.get(level) for level in LEVELS):
             return f"请选择完整的{ctx.field.label}(省、市、区/县)"
         return None
+
+    def act(self, ctx: FieldContext, verb: str, form: Any) -> ActionResult:
+        """确定 without JavaScript: the answers are already kept; the page shows the next level's choices."""
+        return ActionResult() if verb == "show" else ActionResult(error="不支持的操作")
 
     def display(self, ctx: FieldContext, value: Any) -> str:
         # Written as Chinese addresses are: province, city, district run together; a municipality is named once.
