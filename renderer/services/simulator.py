@@ -178,7 +178,7 @@ class SimulatedProvincial:
         if persona is None:
             return Outcome("ineligible", "未查询到您的参保信息")
         if persona.outcome == "not_online":
-            return Outcome("not_online", "暂不支持华侨及外国人线上办理")
+            return Outcome("not_online")       # the popup says why, from the resident type
         if persona.outcome == "has_application":
             return Outcome("has_application", "您已存在社保卡申领记录,请勿重复申请,可通过【制卡进度查询】查看办理进度")
         return OK
