@@ -4,9 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
-
+from renderer.definition.functions import is_valid_id_number
 from renderer.uploads.images import ImageRejected, process_upload
 from widgets.base import ActionResult, FieldContext, Widget
 
@@ -37,11 +35,8 @@ class DocumentsWidget(Widget):
         message = rule.get("message") or f"{doc.get('label', '')}号码格式不正确"
         if rule.get("pattern") and not re.fullmatch(rule["pattern"], number):
             return message
-        if rule.get("check") == "gb11643":
-            try:
-                ric.validate(number)
-            except ValidationError:
-                return message
+        if rule.get("check") == "gb11643" and not is_valid_id_number(number):
+            return message
         return None
 
     def _documents(self, ctx: FieldContext) -> list[Mapping[str, Any]]:
@@ -51,7 +46,9 @@ class DocumentsWidget(Widget):
     def _chosen(self, ctx: FieldContext) -> Mapping[str, Any] | None:
         docs = self._documents(ctx)
         choice = ctx.get("choice")
-        return next((d for d in docs if d["id"] == choice), docs[0] if docs else None)
+        registered = (ctx.env.get("person") or {}).get("id_type")
+        default = next((d for d in docs if d.get("id_type") == registered), docs[0] if docs else None)
+        return next((d for d in docs if d["id"] == choice), default)
 
     def slots(self, ctx: FieldContext) -> list[dict[str, Any]]:
         doc = self._chosen(ctx)

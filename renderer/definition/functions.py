@@ -6,18 +6,26 @@ from typing import Any, Callable, Mapping
 
 from dateutil.relativedelta import relativedelta
 from stdnum.cn import ric
+from stdnum.iso7064 import mod_11_2
 from stdnum.exceptions import ValidationError
 
 from renderer.definition.expressions import DEFAULT_FUNCTIONS
 
 
 def is_valid_id_number(number: Any) -> bool:
-    """True for an 18-character resident ID number with a correct GB 11643 check digit."""
-    try:
-        ric.validate(str(number or ""))
-    except ValidationError:
+    """True for an 18-character GB 11643 number: a real birth date and a correct ISO 7064 MOD 11-2 check digit.
+
+    Residence permits of Hong Kong, Macau and Taiwan residents (810000…, 820000…, 830000…) follow the same rule;
+    stdnum's cn.ric also wants a birth place in the 31 provinces, so only its date and checksum parts are used.
+    """
+    text = str(number or "").upper()
+    if len(text) != 18 or not text[:17].isdigit():
         return False
-    return True
+    try:
+        ric.get_birth_date(text)
+    except (ValidationError, ValueError):
+        return False
+    return mod_11_2.is_valid(text)
 
 
 def birth_date_of(number: Any) -> dt.date | None:

@@ -52,6 +52,9 @@ def test_id_number_rules() -> None:
     assert is_valid_id_number("440105201503153317")
     assert not is_valid_id_number("440105201503153318")
     assert not is_valid_id_number("USA110088042512")
+    assert is_valid_id_number("810000199203082010")      # a Hong Kong resident's residence permit
+    assert not is_valid_id_number("810000199203082011")
+    assert not is_valid_id_number("440105201502303317")   # 30 February
     assert birth_date_of("440105201503153317") == D(2015, 3, 15)
     assert gender_of("440105201503153317") == "男" and gender_of("440105201208203422") == "女"
 
