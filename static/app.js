@@ -34,6 +34,12 @@
     var d = b.closest("dialog");
     if (d) { e.preventDefault(); d.close(); d.remove(); }
   });
+  // Enter in a live search box searches in place instead of submitting the page with its first button.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || !e.target.matches("dialog input[type=search][hx-post]")) return;
+    e.preventDefault();
+    e.target.dispatchEvent(new Event("search", { bubbles: true }));
+  });
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:afterSettle", function (e) { enhance(document); });
 })();

@@ -1,30 +1,115 @@
-"""受理网点: 选择 opens the issuing city's branches, filtered by district exactly and by keyword (fuzzy)."""
+"""受理网点: 选择 opens the issuing city's branches, filtered by district exactly and by keyword (fuzzy).
+
+The keyword is matched against each branch's name and address as written, as full pinyin and as pinyin
+initials: the characters, a homophone typed by mistake, the pinyin and its initials all find the branch. The
+readings come from pypinyin and the typo scores from rapidfuzz; the places and banks are all in the data.
+"""
 from __future__ import annotations
 
-from dataclasses import asdict
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
+from pypinyin import Style, lazy_pinyin, load_phrases_dict
 from rapidfuzz import fuzz
 
 from widgets.base import ActionResult, FieldContext, Widget
 
-FUZZY_THRESHOLD = 75
+MAX_KEYWORD = 40        # the search box's maxlength; longer keywords are cut to it
+EXACT = 100             # the keyword appears as written (latin: as pinyin from a syllable start, or as initials)
+HOMOPHONE = 95          # a Chinese keyword that reads the same as part of the text (钱 typed for 前)
+TYPO_HANZI = 75         # least partial_ratio for a Chinese keyword with a wrong or missing character
+TYPO_PINYIN = 85        # least partial_ratio for a mistyped latin keyword against the full pinyin
+TYPO_MIN_LATIN = 5      # shorter latin keywords are matched exactly (pinyin from a syllable start, initials)
+
+# pypinyin reads 行 in 支行 as xíng; a branch is a zhī háng (its dictionary already knows 银行 and 分行).
+load_phrases_dict({"支行": [["zhī"], ["háng"]]})
+
+_LATIN = re.compile(r"[a-z' ]+")
+
+
+@dataclass(frozen=True)
+class _Spelling:
+    """One searchable text: as written, as full pinyin without tones, and as pinyin initials (all lower case)."""
+
+    plain: str
+    pinyin: str
+    starts: frozenset[int]      # where each syllable begins in `pinyin`
+    initials: str
+
+    def reads(self, pinyin: str) -> bool:
+        """Whether `pinyin` occurs in the full pinyin from the start of a syllable (qian in zhanqian, not anq)."""
+        at = self.pinyin.find(pinyin)
+        while at >= 0:
+            if at in self.starts:
+                return True
+            at = self.pinyin.find(pinyin, at + 1)
+        return False
+
+
+@lru_cache(maxsize=8192)
+def _spell(text: str) -> _Spelling:
+    """Computed once per distinct name or address, so a search only compares strings."""
+    syllables = [s.lower() for s in lazy_pinyin(text)]
+    starts, at = set(), 0
+    for s in syllables:
+        starts.add(at)
+        at += len(s)
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
+    return _Spelling(text.lower(), "".join(syllables), frozenset(starts), initials)
+
+
+@dataclass(frozen=True)
+class _Keyword:
+    text: str           # Chinese (or digits …): as typed, lower case; latin: lower case, spaces and ' removed
+    latin: bool
+    pinyin: str         # the keyword's own full pinyin (the text itself when latin)
+
+
+@lru_cache(maxsize=256)
+def _keyword(raw: str) -> _Keyword | None:
+    text = unicodedata.normalize("NFKC", raw).strip().lower()[:MAX_KEYWORD]
+    if not text:
+        return None
+    if _LATIN.fullmatch(text):
+        text = text.replace(" ", "").replace("'", "")
+        return _Keyword(text, True, text) if text else None
+    return _Keyword(text, False, "".join(lazy_pinyin(text)).lower())
+
+
+def _score(kw: _Keyword, sp: _Spelling) -> float:
+    """0‥100: how well one name or address answers the keyword; 0 below the typo thresholds."""
+    if kw.latin:
+        if sp.reads(kw.text) or kw.text in sp.initials:
+            return EXACT
+        if len(kw.text) >= TYPO_MIN_LATIN:
+            return min(fuzz.partial_ratio(kw.text, sp.pinyin, score_cutoff=TYPO_PINYIN), HOMOPHONE - 1)
+        return 0
+    if kw.text in sp.plain:
+        return EXACT
+    if sp.reads(kw.pinyin):
+        return HOMOPHONE
+    return min(fuzz.partial_ratio(kw.text, sp.plain, score_cutoff=TYPO_HANZI), HOMOPHONE - 1)
 
 
 def search(branches: list[Any], district: str, keyword: str) -> list[Any]:
-    """Branches in `district` (all when empty) whose name or address matches `keyword`, best first."""
+    """Branches in `district` (all when empty; otherwise exactly that district) that answer `keyword`, best
+    first: exact hits, then homophones, then typos; a hit in the name before one only in the address, then
+    the order of the data. No keyword: the district's branches in the order of the data."""
     found = [b for b in branches if not district or b.district == district]
-    keyword = keyword.strip()
-    if not keyword:
+    kw = _keyword(keyword or "")
+    if kw is None:
         return found
-    scored = []
-    for branch in found:
-        score = max(fuzz.partial_ratio(keyword, branch.name), fuzz.partial_ratio(keyword, branch.address))
-        if keyword in branch.name or keyword in branch.address:
-            score = 100
-        if score >= FUZZY_THRESHOLD:
-            scored.append((-score, branch.name, branch))
-    return [b for _, _, b in sorted(scored, key=lambda t: (t[0], t[1]))]
+    ranked = []
+    for index, branch in enumerate(found):
+        name = _score(kw, _spell(branch.name))
+        best = max(name, _score(kw, _spell(branch.address)))
+        if best:
+            ranked.append((-best, -name, index, branch))
+    ranked.sort(key=lambda row: row[:3])
+    return [row[3] for row in ranked]
 
 
 class BranchPickerWidget(Widget):
@@ -70,6 +155,7 @@ class BranchPickerWidget(Widget):
         labels = ctx.field.prop("shows") or {"name": "网点名称", "phone": "网点电话", "address": "网点地址"}
         return {"branch": self.value(ctx), "labels": labels, "districts": list(city.districts) if city else [],
                 "district": district, "q": ctx.get("q"), "results": search(branches, district, ctx.get("q")),
+                "max_keyword": MAX_KEYWORD,
                 "dialog_title": ctx.field.prop("dialog_title", ctx.field.label),
                 "placeholder": ctx.field.prop("search_placeholder", "请输入搜索关键词")}
 

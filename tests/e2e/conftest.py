@@ -53,40 +53,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The product, served as `python -m renderer.web` on a free port with a fresh embedded store."""
-    data = tmp_path_factory.mktemp("e2e-server")
-    port = _free_port()
-    env = {**os.environ, "YSS_HOST": "127.0.0.1", "YSS_PORT": str(port),
-           "YSS_DB": str(data / "e2e.sqlite3"), "YSS_SECRET": secrets.token_urlsafe(32)}
-    env.pop("YSS_SIM_FAILURE_RATE", None)
-    log_path = data / "server.log"
-    base = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "renderer.web"], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited early (code {proc.returncode}):\n"
-                            + log_path.read_text(encoding="utf-8", errors="replace"))
-            try:
-                with urllib.request.urlopen(base + "/login", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer GET /login within 20 s:\n"
-                            + log_path.read_text(encoding="utf-8", errors="replace"))
-            time.sleep(0.2)
+    with serve(tmp_path_factory.mktemp("e2e-server")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -342,3 +310,67 @@ def value_of(scope: Locator, label: str) -> Locator:
 def top_bar(page: Page) -> Locator:
     """The header bar, which names the journey the page belongs to."""
     return page.get_by_role("banner")
+
+
+# ------------------------------------------------------------------ generic helpers added for the resident and low-code tests
+
+@contextmanager
+def serve(data: Path, **env: str) -> Iterator[str]:
+    """`python -m renderer.web` on a free port, its store and log in `data`; yields its base URL and stops it after.
+    `env` adds or overrides YSS_* settings (YSS_FORMS, YSS_PERSONAS, YSS_DB, YSS_SECRET …)."""
+    port = _free_port()
+    settings = {**os.environ, "YSS_HOST": "127.0.0.1", "YSS_PORT": str(port),
+                "YSS_DB": str(data / "e2e.sqlite3"), "YSS_SECRET": secrets.token_urlsafe(32), **env}
+    if "YSS_SIM_FAILURE_RATE" not in env:
+        settings.pop("YSS_SIM_FAILURE_RATE", None)
+    log_path = data / "server.log"
+    base = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "renderer.web"], cwd=ROOT, env=settings,
+                                stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the server exited early (code {proc.returncode}):\n"
+                            + log_path.read_text(encoding="utf-8", errors="replace"))
+            try:
+                with urllib.request.urlopen(base + "/login", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the server did not answer GET /login within 20 s:\n"
+                            + log_path.read_text(encoding="utf-8", errors="replace"))
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def fill_details_in(page: Page, phone: str, *, city: str, district: str, bank: str, address: str,
+                    ethnicity: str = "汉族", occupation: str = "专业技术人员", insurance_type: str = "城镇职工",
+                    valid_from: str = "2019-06-01", valid_to: str = "2029-06-01") -> None:
+    """申请信息 like fill_details(), with the 常住地区 city and district chosen by the caller."""
+    choose(page, "民族", ethnicity)
+    choose(page, "职业", occupation)
+    choose(page, "常住地区", city)
+    field(page, "区/县").select_option(district)
+    choose(page, "服务银行", bank)
+    choose(page, "参保类型", insurance_type)
+    field(page, "证件有效开始日期").fill(valid_from)
+    field(page, "证件有效截止日期").fill(valid_to)
+    field(page, "常住详细地址").fill(address)
+    send_and_enter_code(page, phone)
+
+
+def options_of(select: Locator) -> list[str]:
+    """The texts a select offers, its placeholder (请选择, 城市, 区/县 …: the option without a value) left out."""
+    return [option.inner_text().strip() for option in select.get_by_role("option").all()
+            if option.get_attribute("value") != ""]
