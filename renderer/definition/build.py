@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from renderer.definition.errors import LoadError, did_you_mean, format_path
 from renderer.definition.expressions import Expression, ExpressionError, compile_expression
+from renderer.definition.flow import flow_errors, missing_texts
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import (
     Block, Branch, City, Condition, ConfirmSection, Definition, Field, Journey, Link, Page, Popup, Position,
@@ -49,6 +50,9 @@ class Builder:
     lists: Mapping[str, Any]
     residents: Mapping[str, Mapping[str, Any]]
     errors: list[LoadError] = field(default_factory=list)
+    used_lists: set[str] = field(default_factory=set)
+    field_pages: dict[str, int] = field(default_factory=dict)    # field id -> index of its page in the journey
+    current_page: int | None = None                               # the page whose conditions are being read
     journey_refs: list[tuple[str, str | None, "Origin"]] = field(default_factory=list)
 
     def error(self, code: str, message: str, origin: Origin, hint: str = "") -> None:
@@ -69,7 +73,19 @@ class Builder:
                                          format_path(origin.path), _expression_hint(exc.code)))
             return None
         self._check_context_names(expr, origin)
+        self._check_order(expr, origin)
         return expr
+
+    def _check_order(self, expr: Expression, origin: Origin) -> None:
+        """A condition cannot read a field that the citizen only fills in on a later page."""
+        if self.current_page is None:
+            return
+        for name in sorted(expr.names):
+            root = name.split(".")[0]
+            later = self.field_pages.get(root)
+            if later is not None and later > self.current_page:
+                self.error("expr.used_before_set", f"'{root}' is read here, but it is only asked on a later page.",
+                           origin, "move the condition to that page or after it, or ask the field earlier")
 
     def _check_context_names(self, expr: Expression, origin: Origin) -> None:
         resident_keys = {k for r in self.residents.values() for k in r} | {"type"}
@@ -78,6 +94,8 @@ class Builder:
         for name in sorted(expr.names):
             root, _, rest = name.partition(".")
             second = rest.split(".")[0]
+            if root == "lists" and second:
+                self.used_lists.add(second)
             if root in known and second and second not in known[root]:
                 self.error("expr.unknown_name", f"'{root}.{second}' is not defined.", origin,
                            f"use one of: {', '.join(sorted(known[root]))}.{did_you_mean(second, known[root])}")
@@ -114,7 +132,13 @@ class Builder:
                        "give every page its own id")
         results = {r["id"]: self._result(r, o, roots, page_ids) for r, o in results_raw}
         popups = {pid: self._popup(pid, p, o, roots, page_ids) for pid, (p, o) in popups_raw.items()}
-        pages = tuple(self._page(p, o, roots, steps, page_ids, results, popups) for p, o in raw_pages)
+        self.field_pages = {f.get("id"): i for i, (p, o) in enumerate(raw_pages) for f, _ in _raw_fields(p, o)}
+        pages = []
+        for i, (p, o) in enumerate(raw_pages):
+            self.current_page = i
+            pages.append(self._page(p, o, roots, steps, page_ids, results, popups))
+        self.current_page = None
+        pages = tuple(pages)
         self._check_confirm_edits(pages, raw_pages)
         return Journey(id=str(data["journey"]), title=str(data["title"]), steps=steps, pages=pages,
                        results=results, popups=popups,
@@ -294,8 +318,10 @@ class Builder:
                    extra: Iterable[str] = ()) -> None:
         if value is None or value in known or value in extra:
             return
-        self.error(f"ref.unknown_{kind}", f"no {kind} with id '{value}'.", origin,
-                   f"{kind}s are: {', '.join([*known, *extra])}.{did_you_mean(value, [*known, *extra])}")
+        choices = [*known, *extra]
+        hint = (f"{kind}s are: {', '.join(choices)}.{did_you_mean(value, choices)}" if choices
+                else f"there is no {kind} yet: declare it first")
+        self.error(f"ref.unknown_{kind}", f"no {kind} with id '{value}'.", origin, hint)
 
     def _confirm_section(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> ConfirmSection:
         self._check_ref("page", raw.get("edit"), page_ids, origin.at("edit"))
@@ -319,8 +345,9 @@ class Builder:
         """A 修改 link must edit a page that comes before the confirm page (it returns there)."""
         for index, (page, (_, origin)) in enumerate(zip(pages, raw_pages)):
             before = [p.id for p in pages[:index]]
+            known = {p.id for p in pages}
             for i, section in enumerate(page.confirm):
-                if section.edit and section.edit not in before:
+                if section.edit and section.edit in known and section.edit not in before:
                     self.error("confirm.edit_not_before", f"修改 of '{section.title}' edits '{section.edit}', "
                                "which is not on the route before this confirm page.", origin.at("confirm", i, "edit"),
                                f"edit one of: {', '.join(before)}")
@@ -383,7 +410,8 @@ def _expression_hint(code: str) -> str:
 
 
 def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists: Mapping[str, Any],
-          cities: Sequence[Document], residents: Mapping[str, Mapping[str, Any]]) -> tuple[Definition, list[LoadError]]:
+          cities: Sequence[Document], residents: Mapping[str, Mapping[str, Any]],
+          list_docs: Mapping[str, Document] | None = None) -> tuple[Definition, list[LoadError]]:
     """The frozen model plus every meaning error found."""
     builder = Builder(lists=lists, residents=residents)
     issuing = list(lists.get("issuing_cities") or [])
@@ -402,4 +430,17 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
             ids = [p.id for p in target.pages]
             builder.error("ref.unknown_page", f"journey '{journey_id}' has no page '{page_id}'.", origin,
                           f"its pages are: {', '.join(ids)}.{did_you_mean(page_id, ids)}")
+    entered = {}
+    for journey_id, page_id, _ in builder.journey_refs:
+        entered.setdefault(journey_id, set()).add(page_id or "")
+    for journey in built.values():
+        builder.errors += flow_errors(journey, entered.get(journey.id, ()))
+        if any(f.kind == "region" for f in journey.fields):
+            builder.used_lists.add("regions")      # the region picker reads lists.regions
+    for doc in [*journeys, *fragments.values()]:
+        builder.errors += missing_texts(doc)
+    for name, doc in (list_docs or {}).items():
+        if name not in builder.used_lists and built:
+            builder.error("list.unused", f"list '{name}' is not used by any journey.", Origin(doc, ["list"]),
+                          f"use it as `options: lists.{name}`, or delete {doc.file}")
     return Definition(journeys=built, lists=lists, cities=city_models, residents=residents), builder.errors

@@ -19,7 +19,7 @@ class LoadError:
     def __str__(self) -> str:
         where = f" (at {self.path})" if self.path else ""
         hint = f"\n    hint: {self.hint}" if self.hint else ""
-        return f"{self.position}: {self.code}: {self.message}{where}{hint}"
+        return f"{self.position}: {self.code} {self.message}{where}{hint}"
 
 
 class FormsInvalid(Exception):

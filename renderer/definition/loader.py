@@ -44,12 +44,14 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
         errors += structure_errors
         if not structure_errors:
             docs[kind].append(doc)
-    lists = _lists(docs["lists"], errors)
+    list_docs = _by_name(docs["lists"], "list", errors)
+    lists = {name: plain(doc.data.get("options") or doc.data.get("tree") or doc.data.get("items"))
+             for name, doc in list_docs.items()}
     fragments = _by_name(docs["fragments"], "fragment", errors)
     residents: dict[str, Any] = {}
     for doc in docs["residents"]:
         residents.update(plain(doc.data["residents"]))
-    definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents)
+    definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents, list_docs)
     errors += meaning_errors
     return LoadResult(None if errors else definition, errors, len(files))
 
@@ -82,8 +84,3 @@ def _by_name(docs: list[Document], key: str, errors: list[LoadError]) -> dict[st
                                     hint=f"also in {named[name].file}; rename one"))
         named[name] = doc
     return named
-
-
-def _lists(docs: list[Document], errors: list[LoadError]) -> dict[str, Any]:
-    return {name: plain(doc.data.get("options") or doc.data.get("tree") or doc.data.get("items"))
-            for name, doc in _by_name(docs, "list", errors).items()}

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
 from renderer.definition.errors import LoadError
@@ -84,6 +85,11 @@ def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document |
                                 Position(shown_as, 1, 1), hint="save the file as UTF-8")]
     try:
         data = yaml.load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [LoadError("yaml.duplicate_key", f"a key is written twice in one mapping: {exc.problem}",
+                                Position(shown_as, line, col), hint="keep one of them; YAML would silently use the last")]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

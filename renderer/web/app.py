@@ -50,7 +50,7 @@ async def not_found(request: Request, exc: Exception) -> HTMLResponse:
                         "<p>页面不存在。</p><p><a href=\"/\">返回首页</a></p>", status_code=404)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, reload_forms: bool = False, preview: bool = False) -> Starlette:
     settings = settings or load_settings()
     if settings.services != "simulator":
         raise SystemExit(f"unknown YSS_SERVICES={settings.services!r}: only 'simulator' is built in")

@@ -97,7 +97,7 @@ def test_unknown_context_key_and_list(tmp_path: Path) -> None:
                       "      - {id: b, kind: readonly, label: 姓名, value: person.nmae}\n")
     files = {"journeys/demo.yaml": text, "lists/e.yaml": "list: ethnicities\ntitle: 民族\noptions: [汉族]\n"}
     result = load_inline(tmp_path, files)
-    assert codes(result) == ["expr.unknown_name", "expr.unknown_name"]
+    assert codes(result) == ["expr.unknown_name", "expr.unknown_name", "list.unused"]
     assert "Did you mean 'ethnicities'?" in result.errors[0].hint
     assert "Did you mean 'name'?" in result.errors[1].hint
 
@@ -113,14 +113,14 @@ def test_routes_and_edit_links_must_name_real_pages(tmp_path: Path) -> None:
 """
     result = load_inline(tmp_path, {"journeys/demo.yaml": text})
     assert sorted(codes(result)) == sorted(["ref.unknown_page", "ref.unknown_popup", "ref.unknown_page",
-                                            "ref.unknown_field", "confirm.edit_not_before"])
+                                            "ref.unknown_field", "page.dead_end", "page.unreachable"])
     assert any("Did you mean 'first'?" in e.hint for e in result.errors)
 
 
 def test_button_without_ok_outcome(tmp_path: Path) -> None:
     text = JOURNEY + "    buttons:\n      - {label: 下一步, on: {invalid: {message: 请检查}}}\n"
     result = load_inline(tmp_path, {"journeys/demo.yaml": text})
-    assert codes(result) == ["button.no_ok"]
+    assert codes(result) == ["button.no_ok", "page.dead_end"]
 
 
 def test_duplicate_field_ids(tmp_path: Path) -> None:
@@ -202,3 +202,49 @@ def test_override_merges_fields_by_id(tmp_path: Path) -> None:
     page = result.definition.journeys["demo"].page("extra")
     assert page.note == "说明"
     assert [(f.id, f.default) for f in page.fields] == [("job", "其他人员"), ("memo", None)]
+
+
+def test_duplicate_key_is_its_own_problem(tmp_path: Path) -> None:
+    text = JOURNEY.replace("    step: 第一步\n", "    step: 第一步\n    title: 又一个标题\n")
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["yaml.duplicate_key"]
+    assert result.errors[0].position.line == 8      # the second `title:`
+
+
+def test_condition_reading_a_later_page(tmp_path: Path) -> None:
+    text = JOURNEY + """
+      - {id: memo, kind: text, label: 备注, when: "later == '是'"}
+  - id: second
+    title: 第二页
+    fields:
+      - {id: later, kind: radio, label: 之后, options: [是, 否]}
+"""
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["expr.used_before_set"]
+    assert result.errors[0].position.line == 11
+
+
+def test_unreachable_page_and_dead_end(tmp_path: Path) -> None:
+    text = JOURNEY + """
+    buttons:
+      - {label: 查询, on: {ok: {popup: info}}}
+  - id: second
+    title: 第二页
+    fields:
+      - {id: memo, kind: text, label: 备注}
+popups:
+  info: {text: 只是提示, buttons: [{label: 确认}]}
+"""
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert sorted(codes(result)) == ["page.dead_end", "page.unreachable"]
+    unreachable = next(e for e in result.errors if e.code == "page.unreachable")
+    assert "second" in unreachable.message and unreachable.position.line == 13
+
+
+def test_empty_text_and_unused_list(tmp_path: Path) -> None:
+    text = JOURNEY.replace("label: 城市", "label: \"\"")
+    files = {"journeys/demo.yaml": text, "lists/e.yaml": "list: ethnicities\ntitle: 民族\noptions: [汉族]\n"}
+    result = load_inline(tmp_path, files)
+    assert sorted(codes(result)) == ["list.unused", "text.missing"]
+    unused = next(e for e in result.errors if e.code == "list.unused")
+    assert unused.position.file == "forms/lists/e.yaml" and unused.position.line == 1

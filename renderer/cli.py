@@ -1,0 +1,49 @@
+"""`python -m renderer` (also the `yss` command): the analysts' tools and the server."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from renderer.definition.loader import FORMS_DIR
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="yss", description="社保卡申领 forms: check, draw, list paths, serve.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    lint = sub.add_parser("lint", help="check every YAML file; exit 1 when there is a problem")
+    lint.add_argument("path", nargs="?", type=Path, default=FORMS_DIR, help="the forms folder (default: forms/)")
+
+    graph = sub.add_parser("graph", help="draw a journey as .svg or .html")
+    graph.add_argument("journey")
+    graph.add_argument("-o", "--output", type=Path, required=True, help="a .svg or .html file")
+    graph.add_argument("--forms", type=Path, default=FORMS_DIR)
+
+    paths = sub.add_parser("paths", help="every distinct route through a journey, with the answers that take it")
+    paths.add_argument("journey")
+    paths.add_argument("--forms", type=Path, default=FORMS_DIR)
+    paths.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    serve = sub.add_parser("serve", help="serve the product (like make run)")
+    serve.add_argument("--reload", action="store_true", help="reload forms when a YAML file is saved")
+
+    preview = sub.add_parser("preview", help="serve with /preview: any page with fixture answers, or in its error state")
+    preview.add_argument("--reload", action="store_true")
+
+    args = parser.parse_args(argv)
+    if args.command == "lint":
+        from renderer.tools.lint import run_lint
+        return run_lint(args.path)
+    if args.command == "graph":
+        from renderer.tools.graph import run_graph
+        return run_graph(args.forms, args.journey, args.output)
+    if args.command == "paths":
+        from renderer.tools.paths import run_paths
+        return run_paths(args.forms, args.journey, as_json=args.json)
+    from renderer.web.__main__ import serve as run_server
+    return run_server(reload=args.reload, preview=args.command == "preview")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
