@@ -19,7 +19,7 @@ from renderer.definition.loader import load_or_raise
 from renderer.journey.engine import Engine
 from renderer.services.simulator import simulated_services
 from renderer.store.sqlite import SqliteStore
-from renderer.web import routes
+from renderer.web import analyst, routes
 from renderer.web.config import ROOT, Settings, load_settings
 from renderer.web.security import SecurityHeaders
 
@@ -70,8 +70,11 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/j/{journey}/{page}/refresh", routes.journey_refresh, methods=["POST"]),
             Route("/j/{journey}/{page}/face", routes.journey_face, methods=["GET", "POST"]),
             Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
+            *([Route("/preview", routes.preview_index),
+               Route("/preview/{journey}/{page}", routes.preview_page)] if preview else []),
         ],
         middleware=[
+            *([Middleware(analyst.ReloadForms)] if reload_forms else []),
             Middleware(SecurityHeaders),
             Middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="yss_session",
                        same_site="lax", https_only=settings.https_cookies, max_age=8 * 3600),
@@ -79,6 +82,8 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         exception_handlers={500: server_error, 404: not_found},
     )
     app.state.engine = Engine(definition, services, store)
+    if reload_forms:
+        app.state.watcher = analyst.FormsWatcher(settings.forms, app.state.engine)
     app.state.services = services
     app.state.store = store
     app.state.templates = templates()

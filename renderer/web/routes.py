@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from renderer.definition.model import Journey
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
+from renderer.web import analyst
 from renderer.web.htmx import HtmxDetails
 from renderer.web.security import csrf_ok, csrf_token
 from widgets.display import mask_name
@@ -184,3 +185,29 @@ async def upload(request: Request) -> Response:
         return Response(status_code=404)
     return Response(stored.data, media_type=stored.content_type,
                     headers={"Cache-Control": "private, no-store", "Content-Disposition": "inline"})
+
+
+# ---------------------------------------------------------------- analysts' preview
+
+PREVIEW_STATES = {"filled": "示例答案", "empty": "空白", "errors": "校验错误"}
+
+
+async def preview_index(request: Request) -> Response:
+    if current_identity(request) is None:
+        return redirect(request, "/login")
+    journeys = engine(request).definition.journeys.values()
+    return render(request, "preview.html", {"journeys": journeys, "states": PREVIEW_STATES})
+
+
+async def preview_page(request: Request) -> Response:
+    """Any page of any journey, with sample answers or in its error state, without walking to it."""
+    identity = current_identity(request)
+    if identity is None:
+        return redirect(request, "/login")
+    state = request.query_params.get("state", "filled")
+    view = await run_in_threadpool(analyst.preview_view, engine(request), identity, request.path_params["journey"],
+                                   request.path_params["page"], state if state in PREVIEW_STATES else "filled")
+    if view is None:
+        return error_page(request, "未找到该页面", 404)
+    return render(request, "page.html", {"journey": view.journey, "page": view.page, **view.data,
+                                         "preview_state": PREVIEW_STATES.get(state, "示例答案")})
