@@ -28,7 +28,6 @@ def _next_pages(pages: tuple[Page, ...], index: int) -> list[str]:
 def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError]:
     """Pages and results that cannot be reached from the first page, and pages with no way on."""
     pages = journey.pages
-    index = {p.id: i for i, p in enumerate(pages)}
     edges: dict[str, set[str]] = {p.id: set() for p in pages} | {f"result:{r}": set() for r in journey.results}
     errors = []
     for i, page in enumerate(pages):
