@@ -127,9 +127,14 @@ class Builder:
                      for name, src in (data.get("applicant") or {}).items()}
         steps = tuple(data.get("steps") or ())
         page_ids = [p.get("id") for p, _ in raw_pages]
-        for pid in {p for p in page_ids if page_ids.count(p) > 1}:
-            self.error("page.duplicate_id", f"page id '{pid}' is used twice.", origin.at("pages"),
-                       "give every page its own id")
+        first_seen: dict[str, Origin] = {}
+        for page_raw, page_origin in raw_pages:
+            pid = page_raw.get("id")
+            if pid in first_seen:
+                self.error("page.duplicate_id", f"page id '{pid}' is used twice.", page_origin.at("id"),
+                           f"first used at {first_seen[pid].at('id').position()}; give every page its own id")
+            else:
+                first_seen[pid] = page_origin
         results = {r["id"]: self._result(r, o, roots, page_ids) for r, o in results_raw}
         popups = {pid: self._popup(pid, p, o, roots, page_ids) for pid, (p, o) in popups_raw.items()}
         self.field_pages = {f.get("id"): i for i, (p, o) in enumerate(raw_pages) for f, _ in _raw_fields(p, o)}
@@ -364,6 +369,7 @@ class Builder:
 
     def _result(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> Result:
         return Result(id=raw["id"], title=raw["title"], text=self.text(raw["text"], origin.at("text"), roots),
+                      position=origin.position(),
                       icon=raw.get("icon", "success"), buttons=self._links(raw.get("buttons"), origin.at("buttons"), page_ids))
 
     def _popup(self, pid: str, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> Popup:

@@ -41,7 +41,7 @@ def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError
                     edges[page.id].add(f"result:{route.result}")
                 if route.popup in journey.popups:
                     edges[page.id].update(link.goto for link in journey.popups[route.popup].buttons if link.goto)
-        edges[page.id].update(s.edit for s in page.confirm if s.edit)
+        # 修改 links are not counted: a page only reached through one was never asked before the confirm page.
         if not page.is_confirm and page.buttons and not any(_leads_on(r) for b in page.buttons for r in b.on.values()):
             errors.append(LoadError("page.dead_end", f"page '{page.id}' ({page.title}) has no button that leads on.",
                                     page.position, hint="give a button an outcome such as `ok: {next: true}`, a goto, "
@@ -65,11 +65,10 @@ def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError
             errors.append(LoadError("page.unreachable", f"page '{page.id}' ({page.title}) cannot be reached.",
                                     page.position, hint="no button of an earlier page leads on to it: give the page "
                                     "before it an `ok: {next: true}` outcome, or a goto to it"))
-    for result_id in journey.results:
+    for result_id, result in journey.results.items():
         if f"result:{result_id}" not in seen:
-            position = pages[-1].position if pages else None
             errors.append(LoadError("page.unreachable", f"result '{result_id}' is named by no outcome.",
-                                    position, hint=f"route an outcome to it (`{{result: {result_id}}}`) or remove it"))
+                                    result.position, hint=f"route an outcome to it (`{{result: {result_id}}}`) or remove it"))
     return [e for e in errors if e.position is not None]
 
 

@@ -180,6 +180,7 @@ class Result:
     text: str
     icon: str = "success"
     buttons: tuple[Link, ...] = ()
+    position: Position | None = None
 
 
 @dataclass(frozen=True)

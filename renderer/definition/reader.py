@@ -94,8 +94,12 @@ def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document |
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        return None, [LoadError("yaml.syntax", f"YAML syntax error: {problem}", Position(shown_as, line, col),
-                                hint="check indentation, and quote texts that contain ': ' or start with { [ * & ! | >")]
+        opened = exc.context_mark if exc.context and exc.context_mark and exc.context_mark is not mark else None
+        if opened is not None:       # say where the unclosed bracket or quote was opened
+            problem += f" ({exc.context} opened at line {opened.line + 1}, column {opened.column + 1})"
+        hint = ("use spaces, not tabs, to indent" if "\t" in str(problem) or "tab" in str(problem)
+                else "check indentation, and quote texts that contain ': ' or start with { [ * & ! | >")
+        return None, [LoadError("yaml.syntax", f"YAML syntax error: {problem}", Position(shown_as, line, col), hint=hint)]
     except Exception as exc:  # ruamel raises a few unmarked errors (e.g. duplicate keys)
         return None, [LoadError("yaml.syntax", f"YAML error: {exc}", Position(shown_as, 1, 1),
                                 hint="fix the YAML so that it parses")]

@@ -40,6 +40,10 @@ def check_structure(doc: Document, schema: str) -> list[LoadError]:
 
 def _leaves(error: ValidationError) -> list[ValidationError]:
     """For oneOf/anyOf keep the alternatives' most relevant error instead of the summary."""
+    if error.validator in ("oneOf", "anyOf") and error.context and isinstance(error.instance, str):
+        choices = [e for e in error.context if e.validator == "enum"]     # a name from a list: say which names
+        if choices:
+            return choices[:1]
     if error.validator in ("oneOf", "anyOf") and error.context:
         deepest = max(len(e.absolute_path) for e in error.context)
         if deepest > len(error.absolute_path):
@@ -77,10 +81,14 @@ def _convert(doc: Document, error: ValidationError) -> LoadError:
     if validator_name == "pattern":
         return LoadError("schema.bad_id", f"'{error.instance}' is not a valid name.", position, where,
                          "use lowercase letters, digits and underscores, starting with a letter")
-    if validator_name in ("minProperties", "maxProperties") and "route" in str(error.schema.get("description", "")):
-        return LoadError("schema.route", "an outcome must say exactly one of next, goto, result, popup, message.",
-                         position, where, "keep one of them")
+    if validator_name == "const":
+        return LoadError("schema.bad_value", f"only {_yaml(error.validator_value)} is allowed here.", position, where,
+                         f"write {_yaml(error.validator_value)}, or remove the key (to stay on the page use popup: or message:)")
     return LoadError(f"schema.{validator_name}", error.message, position, where, "see forms/schema for what is allowed")
+
+
+def _yaml(value: Any) -> str:
+    return {True: "true", False: "false", None: "null"}.get(value, str(value)) if not isinstance(value, str) else value
 
 
 def _extra_keys(error: ValidationError) -> list[str]:
