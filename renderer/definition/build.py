@@ -29,6 +29,9 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # A string default naming context (person.phone) is an expression; anything else is a literal.
 CONTEXT_DEFAULT = re.compile(r"^(person|resident|derived)\.[a-z_]+$")
 BUTTON_ROUTES = ("ok", "invalid")
+# The arguments each service action takes under `with:` (the adapters' keyword arguments).
+SERVICE_ARGS = {"face_check": (), "precheck": (), "submit_application": (), "submit_cleanup": ("cards",),
+                "eligibility_check": ("city", "applicant", "applicant_name", "relationship")}
 
 
 @dataclass
@@ -312,8 +315,14 @@ class Builder:
             if isinstance(call, str):
                 calls.append(Call(call))
                 continue
+            allowed = SERVICE_ARGS.get(call["service"], ())
+            for name in call.get("with") or {}:
+                if name not in allowed:
+                    self.error("call.unknown_argument", f"{call['service']} takes no argument '{name}'.",
+                               origin.at("calls", i, "with", name),
+                               f"its arguments are: {', '.join(allowed) or 'none'}.{did_you_mean(name, allowed)}")
             args = {name: self.expression(src, origin.at("calls", i, "with", name), roots)
-                    for name, src in (call.get("with") or {}).items()}
+                    for name, src in (call.get("with") or {}).items() if name in allowed}
             calls.append(Call(call["service"], {k: v for k, v in args.items() if v is not None}, call.get("keep")))
         return Button(label=raw["label"], calls=tuple(calls),
                       enabled=self.condition(raw.get("enabled"), origin.at("enabled"), roots, True),

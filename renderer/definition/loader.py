@@ -52,7 +52,10 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
     for doc in docs["residents"]:
         residents.update(plain(doc.data["residents"]))
     definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents, list_docs)
-    errors += meaning_errors
+    # A fragment included by several journeys reports its problem once.
+    seen = {(e.position, e.code, e.message) for e in errors}
+    errors += [e for e in meaning_errors if (e.position, e.code, e.message) not in seen
+               and not seen.add((e.position, e.code, e.message))]
     return LoadResult(None if errors else definition, errors, len(files))
 
 

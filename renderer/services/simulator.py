@@ -151,9 +151,13 @@ class SimulatedSms:
 
 
 class SimulatedProvincial:
-    """Answers as personas.yaml says; `failure_rate` makes a share of calls fail as a busy system would."""
+    """Answers as personas.yaml says; a failure rate makes a share of calls fail as a busy system would.
 
-    def __init__(self, personas: Personas, failure_rate: float = 0.0) -> None:
+    `failure_rate` is a float for every call, or a mapping from a call (precheck, eligibility, submit,
+    submit_cleanup) to its own rate, so that one step can be made to fail on purpose.
+    """
+
+    def __init__(self, personas: Personas, failure_rate: float | Mapping[str, float] = 0.0) -> None:
         self.personas = personas
         self.failure_rate = failure_rate
         self._random = random.Random()
@@ -168,12 +172,13 @@ class SimulatedProvincial:
     def _persona(self, identity: Identity) -> Persona | None:
         return self.personas.by_number.get(identity.id_number)
 
-    def _busy(self) -> bool:
-        return self.failure_rate > 0 and self._random.random() < self.failure_rate
+    def _busy(self, call: str) -> bool:
+        rate = self.failure_rate if isinstance(self.failure_rate, (int, float)) else self.failure_rate.get(call, 0.0)
+        return rate > 0 and self._random.random() < rate
 
     def precheck(self, identity: Identity) -> Outcome:
         persona = self._persona(identity)
-        if self._busy():
+        if self._busy("precheck"):
             return Outcome("unavailable")
         if persona is None:
             return Outcome("ineligible", "未查询到您的参保信息")
@@ -186,7 +191,7 @@ class SimulatedProvincial:
     def eligibility(self, identity: Identity, city: str | None = None, applicant: str | None = None,
                     applicant_name: str | None = None, relationship: str | None = None) -> Outcome:
         persona = self._persona(identity)
-        if self._busy():
+        if self._busy("eligibility"):
             return Outcome("unavailable")
         if persona is None:
             return Outcome("ineligible", "未查询到您的参保信息")
@@ -227,7 +232,7 @@ class SimulatedProvincial:
                 for c in persona.raw.get("cards") or []]
 
     def submit_cleanup(self, identity: Identity, cards: list[dict[str, Any]]) -> Outcome:
-        if self._busy():
+        if self._busy("submit_cleanup"):
             return Outcome("unavailable")
         expected = {c["card_number"] for c in self.cards_to_clean(identity)}
         if not expected or {str(c.get("card_number")) for c in cards} != expected:
@@ -239,7 +244,7 @@ class SimulatedProvincial:
     def submit(self, identity: Identity, application: Mapping[str, Any]) -> Outcome:
         applicant = (application.get("applicant") or {}).get("id_number")
         persona = self.personas.by_number.get(str(applicant).upper()) if applicant else self._persona(identity)
-        if self._busy():
+        if self._busy("submit"):
             return Outcome("unavailable")
         if persona is not None and persona.outcome == "submit_rejected":
             return Outcome("rejected", persona.reject_reason or "申请信息校验不通过")
@@ -247,7 +252,7 @@ class SimulatedProvincial:
         return Outcome("ok", data={"application_id": number})
 
 
-def simulated_services(personas_path: Path, secret: bytes, failure_rate: float = 0.0) -> Services:
+def simulated_services(personas_path: Path, secret: bytes, failure_rate: float | Mapping[str, float] = 0.0) -> Services:
     """The default services: everything simulated from the demo people."""
     personas = Personas(personas_path, secret)
     provincial = SimulatedProvincial(personas, failure_rate)

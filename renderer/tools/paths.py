@@ -43,9 +43,13 @@ def branching_fields(journey: Journey) -> list[str]:
     return [f.id for f in journey.fields if f.id in names and f.kind in ("select", "radio")]
 
 
-def sample_identity(definition: Definition, resident_type: str) -> Identity:
-    return Identity(key="paths", name="示例", id_number="440106199001011235", id_type="居民身份证",
-                    resident_type=resident_type, phone="13800138000")
+def sample_identity(definition: Definition, resident_type: str | None = None) -> Identity:
+    """Someone of `resident_type` (default: the first type that may apply online), registered with its first document."""
+    key = resident_type or next((k for k, r in definition.residents.items() if r.get("online")), "")
+    documents = (definition.residents.get(key) or {}).get("documents") or []
+    id_type = next((d.get("id_type") for d in documents if d.get("id_type")), "")
+    return Identity(key="paths", name="示例", id_number="440106199001011235", id_type=id_type,
+                    resident_type=key, phone="13800138000")
 
 
 def _end(route: Route, journey: Journey) -> dict[str, str]:
@@ -63,7 +67,7 @@ def _end(route: Route, journey: Journey) -> dict[str, str]:
     return {"kind": "message", "id": "", "title": route.message or ""}
 
 
-def journey_paths(definition: Definition, journey: Journey, resident_type: str = "mainland") -> list[JourneyPath]:
+def journey_paths(definition: Definition, journey: Journey, resident_type: str | None = None) -> list[JourneyPath]:
     identity = sample_identity(definition, resident_type)
     fields = branching_fields(journey)
     choices = []

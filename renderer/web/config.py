@@ -19,7 +19,7 @@ class Settings:
     forms: Path                   # the YAML the product serves (a copy elsewhere to try changes)
     personas: Path
     services: str                 # "simulator"; a real deployment names its adapters' module here
-    failure_rate: float           # share of simulated back-office calls that fail
+    failure_rate: float | dict[str, float]   # share of simulated back-office calls that fail (or per call)
     https_cookies: bool
     secret: str
 
@@ -33,6 +33,13 @@ def _secret(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _rates(text: str) -> float | dict[str, float]:
+    """`0.1` for every call, or `precheck=0,eligibility=1` per call."""
+    if "=" not in text:
+        return float(text or 0)
+    return {name.strip(): float(rate) for name, rate in (part.split("=", 1) for part in text.split(",") if part)}
+
+
 def load_settings() -> Settings:
     database = Path(config("YSS_DB", default=str(ROOT / "var" / "yss.sqlite3")))
     secret = config("YSS_SECRET", default="") or _secret(database.parent / "secret.key")
@@ -43,7 +50,7 @@ def load_settings() -> Settings:
         forms=Path(config("YSS_FORMS", default=str(ROOT / "forms"))),
         personas=Path(config("YSS_PERSONAS", default=str(ROOT.parent / "shared" / "spec" / "personas.yaml"))),
         services=config("YSS_SERVICES", default="simulator"),
-        failure_rate=config("YSS_SIM_FAILURE_RATE", cast=float, default=0.0),
+        failure_rate=_rates(config("YSS_SIM_FAILURE_RATE", default="0")),
         https_cookies=config("YSS_HTTPS_COOKIES", cast=bool, default=False),
         secret=secret,
     )

@@ -248,3 +248,16 @@ def test_empty_text_and_unused_list(tmp_path: Path) -> None:
     assert sorted(codes(result)) == ["list.unused", "text.missing"]
     unused = next(e for e in result.errors if e.code == "list.unused")
     assert unused.position.file == "forms/lists/e.yaml" and unused.position.line == 1
+
+
+def test_unknown_service_argument(tmp_path: Path) -> None:
+    text = JOURNEY + """
+    buttons:
+      - label: 资格校验
+        calls: [{service: eligibility_check, with: {ctiy: city}}]
+        on: {ok: {next: true}}
+"""
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert "call.unknown_argument" in codes(result)
+    error = next(e for e in result.errors if e.code == "call.unknown_argument")
+    assert "Did you mean 'city'?" in error.hint
