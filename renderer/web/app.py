@@ -70,6 +70,8 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/j/{journey}/{page}/refresh", routes.journey_refresh, methods=["POST"]),
             Route("/j/{journey}/{page}/face", routes.journey_face, methods=["GET", "POST"]),
             Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
+            # The DSL's JSON Schema at a stable address, for editors that fetch it over HTTP.
+            Mount("/schema", StaticFiles(directory=str(ROOT / "forms" / "schema")), name="schema"),
             *([Route("/preview", routes.preview_index),
                Route("/preview/{journey}/{page}", routes.preview_page)] if preview else []),
         ],
