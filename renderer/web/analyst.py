@@ -46,7 +46,8 @@ class ReloadForms(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         watcher: FormsWatcher = request.app.state.watcher
         watcher.refresh()
-        if watcher.errors and request.url.path == "/_lint":
+        no_forms_yet = watcher.engine.definition is None and not request.url.path.startswith("/static/")
+        if watcher.errors and (request.url.path == "/_lint" or no_forms_yet):
             return lint_page(watcher.errors)
         return await call_next(request)
 
@@ -55,7 +56,8 @@ def lint_page(errors: list[LoadError]) -> HTMLResponse:
     rows = "".join(f"<li><code>{html.escape(str(e.position))}</code> <b>{html.escape(e.code)}</b> "
                    f"{html.escape(e.message)}<br><small>{html.escape(e.hint)}</small></li>" for e in errors)
     return HTMLResponse("<!doctype html><meta charset=utf-8><title>表单有误</title><link rel=stylesheet href=/static/app.css>"
-                        f"<main class=page><h1>表单有误({len(errors)})</h1><p>仍在使用上一次正确的版本。</p>"
+                        f"<main class=page><h1>表单有误({len(errors)})</h1><p>修改并保存后刷新本页;"
+                        "如有上一次正确的版本,市民仍使用该版本。</p>"
                         f"<ol class=lint>{rows}</ol></main>", status_code=200)
 
 

@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from renderer.definition.loader import load_or_raise
+from renderer.definition.loader import load_forms, load_or_raise
 from renderer.journey.engine import Engine
 from renderer.services.simulator import simulated_services
 from renderer.store.sqlite import SqliteStore
@@ -54,7 +54,11 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
     settings = settings or load_settings()
     if settings.services != "simulator":
         raise SystemExit(f"unknown YSS_SERVICES={settings.services!r}: only 'simulator' is built in")
-    definition = load_or_raise(settings.forms)
+    if reload_forms:      # an analyst's server starts even on broken forms, and shows why
+        loaded = load_forms(settings.forms)
+        definition, first_errors = loaded.definition, loaded.errors
+    else:
+        definition, first_errors = load_or_raise(settings.forms), []
     services = simulated_services(settings.personas, settings.secret.encode(), settings.failure_rate)
     store = SqliteStore(settings.database)
     app = Starlette(
@@ -86,6 +90,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
     app.state.engine = Engine(definition, services, store)
     if reload_forms:
         app.state.watcher = analyst.FormsWatcher(settings.forms, app.state.engine)
+        app.state.watcher.errors = first_errors
     app.state.services = services
     app.state.store = store
     app.state.templates = templates()

@@ -61,3 +61,16 @@ def test_reload_picks_up_a_saved_change_and_survives_a_broken_one(tmp_path: Path
         assert engine.definition.journeys["adult"].field("ethnicity").label == "民族(已改)"   # last good version
         lint = client.get("/_lint")
         assert "schema.bad_value" in lint.text and "fragments/details.yaml" in lint.text
+
+
+def test_reload_server_starts_on_broken_forms_and_shows_why(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS_DIR, forms)
+    guide = forms / "fragments" / "guide.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("kind: agreement", "kind: agrement"), encoding="utf-8")
+    settings = dataclasses.replace(settings_for(tmp_path / "db.sqlite3"), forms=forms)
+    with TestClient(create_app(settings, reload_forms=True)) as client:
+        page = client.get("/login")
+        assert "表单有误" in page.text and "schema.bad_value" in page.text
+        save(guide, guide.read_text(encoding="utf-8").replace("kind: agrement", "kind: agreement"))
+        assert "证件号码" in client.get("/login").text
