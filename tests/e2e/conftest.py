@@ -374,3 +374,13 @@ def options_of(select: Locator) -> list[str]:
     """The texts a select offers, its placeholder (请选择, 城市, 区/县 …: the option without a value) left out."""
     return [option.inner_text().strip() for option in select.get_by_role("option").all()
             if option.get_attribute("value") != ""]
+
+
+def use_receipt_photo(page: Page, receipt: str) -> None:
+    """获取制卡相片 by receipt number: 获取图片 shows it, 使用相片 is enabled and pressed."""
+    field(page, "输入社保卡相片回执号").fill(receipt)
+    with htmx_swap(page):
+        page.get_by_role("button", name="获取图片").click()
+    expect(page.get_by_role("img", name="回执号相片")).to_be_visible()
+    expect(page.get_by_role("button", name="使用相片")).to_be_enabled()
+    page.get_by_role("button", name="使用相片").click()

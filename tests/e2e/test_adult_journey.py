@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import (
+    use_receipt_photo,
     check_eligibility,
     choose,
     face_check,
@@ -221,12 +222,7 @@ def test_liang_jiaxin_gets_her_photo_by_receipt(page: Page, id_card_images: dict
     expect(page.get_by_role("img", name="回执号相片")).to_have_count(0)
     expect(page.get_by_role("button", name="使用相片")).to_be_disabled()
 
-    field(page, "输入社保卡相片回执号").fill("GZ2023072600018")
-    with htmx_swap(page):
-        page.get_by_role("button", name="获取图片").click()
-    expect(page.get_by_role("img", name="回执号相片")).to_be_visible()
-    expect(page.get_by_role("button", name="使用相片")).to_be_enabled()
-    page.get_by_role("button", name="使用相片").click()
+    use_receipt_photo(page, "GZ2023072600018")
 
     expect(heading(page, "申请信息")).to_be_visible()
     fill_details(page, "13711112222", bank="中国银行")

@@ -19,10 +19,10 @@ from playwright.sync_api import Page, expect
 from stdnum.cn import ric
 
 from tests.e2e.conftest import (
+    use_receipt_photo,
     ensure_chosen,
     field,
     heading,
-    htmx_swap,
     pick_branch,
     send_and_enter_code,
     section,
@@ -195,12 +195,7 @@ def test_wang_fang_applies_for_li_xiaoming(page: Page, images: dict[str, Path]) 
     expect(heading(page, "获取制卡相片")).to_be_visible()
     expect(page.get_by_role("img", name="社保系统相片")).to_have_count(0)
     expect(page.get_by_role("button", name="使用相片")).to_be_disabled()
-    field(page, "输入社保卡相片回执号").fill("GZ2023080100533")
-    with htmx_swap(page):
-        page.get_by_role("button", name="获取图片").click()
-    expect(page.get_by_role("img", name="回执号相片")).to_be_visible()
-    expect(page.get_by_role("button", name="使用相片")).to_be_enabled()
-    page.get_by_role("button", name="使用相片").click()
+    use_receipt_photo(page, "GZ2023080100533")
 
     # B5 申请信息: the child's data, dates from the household register, the guardian's phone
     expect(heading(page, "申请信息")).to_be_visible()
