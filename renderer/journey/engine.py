@@ -164,8 +164,8 @@ class Engine:
              edit: bool = False) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
         page = journey.page(page_id)
-        if page is None or not ev.reachable(page):
-            return self.start(identity, journey)
+        if page is None or not ev.reachable(page):      # a stale tab: back to where the citizen really is
+            return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
         feedback = Feedback()
         self._apply(ev, page, form, feedback)
         ev = self.evaluate(identity, journey, ev.draft)
@@ -188,7 +188,7 @@ class Engine:
         ev = self.evaluate(identity, journey)
         page = journey.page(page_id)
         if page is None or not ev.reachable(page):
-            return self.start(identity, journey)
+            return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
         feedback = Feedback()
         self._apply(ev, page, form, feedback, files=False)
         ev = self.evaluate(identity, journey, ev.draft)
