@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lint = sub.add_parser("lint", help="check every YAML file; exit 1 when there is a problem")
     lint.add_argument("path", nargs="?", type=Path, default=FORMS_DIR, help="the forms folder (default: forms/)")
+    lint.add_argument("--explain", metavar="CODE", help="say what a problem code means: its title, message and hint")
 
     graph = sub.add_parser("graph", help="draw a journey as .svg or .html")
     graph.add_argument("journey")
@@ -33,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "lint":
-        from renderer.tools.lint import run_lint
-        return run_lint(args.path)
+        from renderer.tools.lint import run_explain, run_lint
+        return run_explain(args.explain) if args.explain else run_lint(args.path)
     if args.command == "graph":
         from renderer.tools.graph import run_graph
         return run_graph(args.forms, args.journey, args.output)

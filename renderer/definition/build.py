@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+from renderer.definition.catalogue import CATALOGUE, phrase, problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path
 from renderer.definition.expressions import Expression, ExpressionError, compile_expression
 from renderer.definition.flow import flow_errors, missing_texts
@@ -58,8 +59,9 @@ class Builder:
     current_page: int | None = None                               # the page whose conditions are being read
     journey_refs: list[tuple[str, str | None, "Origin"]] = field(default_factory=list)
 
-    def error(self, code: str, message: str, origin: Origin, hint: str = "") -> None:
-        self.errors.append(LoadError(code, message, origin.position(), format_path(origin.path), hint))
+    def problem(self, code: str, origin: Origin, /, **fields: object) -> None:
+        """Report catalogue entry `code` at `origin`."""
+        self.errors.append(problem(code, origin.position(), format_path(origin.path), **fields))
 
     # ------------------------------------------------------------------ expressions
 
@@ -71,9 +73,11 @@ class Builder:
         except ExpressionError as exc:
             pos = origin.position()
             quoted = 1 if getattr(source, "style", None) in ("'", '"') else 0
-            self.errors.append(LoadError(exc.code, f"in expression '{text}': {exc.message}",
-                                         Position(pos.file, pos.line, pos.col + quoted + exc.offset),
-                                         format_path(origin.path), _expression_hint(exc.code)))
+            # The compiler's own codes (expr.syntax, expr.unknown_name, ...); its message comes as the detail.
+            code = exc.code if exc.code.startswith("expr.") and exc.code in CATALOGUE else "expr.syntax"
+            self.errors.append(problem(code, Position(pos.file, pos.line, pos.col + quoted + exc.offset),
+                                       format_path(origin.path), text=text, detail=exc.message,
+                                       functions=", ".join(sorted(FUNCTIONS))))
             return None
         self._check_context_names(expr, origin)
         self._check_order(expr, origin)
@@ -87,8 +91,7 @@ class Builder:
             root = name.split(".")[0]
             later = self.field_pages.get(root)
             if later is not None and later > self.current_page:
-                self.error("expr.used_before_set", f"'{root}' is read here, but it is only asked on a later page.",
-                           origin, "move the condition to that page or after it, or ask the field earlier")
+                self.problem("expr.used_before_set", origin, name=root)
 
     def _check_context_names(self, expr: Expression, origin: Origin) -> None:
         resident_keys = {k for r in self.residents.values() for k in r} | {"type"}
@@ -100,8 +103,8 @@ class Builder:
             if root == "lists" and second:
                 self.used_lists.add(second)
             if root in known and second and second not in known[root]:
-                self.error("expr.unknown_name", f"'{root}.{second}' is not defined.", origin,
-                           f"use one of: {', '.join(sorted(known[root]))}.{did_you_mean(second, known[root])}")
+                self.problem("expr.unknown_name#member", origin, name=f"{root}.{second}",
+                             choices=", ".join(sorted(known[root])), suggestion=did_you_mean(second, known[root]))
 
     def condition(self, value: Any, origin: Origin, roots: frozenset[str], default: bool) -> Condition:
         if value is None:
@@ -134,8 +137,8 @@ class Builder:
         for page_raw, page_origin in raw_pages:
             pid = page_raw.get("id")
             if pid in first_seen:
-                self.error("page.duplicate_id", f"page id '{pid}' is used twice.", page_origin.at("id"),
-                           f"first used at {first_seen[pid].at('id').position()}; give every page its own id")
+                self.problem("page.duplicate_id", page_origin.at("id"), page=pid,
+                             first=first_seen[pid].at("id").position())
             else:
                 first_seen[pid] = page_origin
         results = {r["id"]: self._result(r, o, roots, page_ids) for r, o in results_raw}
@@ -168,17 +171,17 @@ class Builder:
             name = entry["include"]
             fragment = fragments.get(name)
             if fragment is None:
-                self.error("ref.unknown_fragment", f"no fragment named '{name}'.", origin.at("pages", i, "include"),
-                           f"fragments are: {', '.join(sorted(fragments))}.{did_you_mean(name, fragments)}")
+                self.problem("ref.unknown_fragment", origin.at("pages", i, "include"), name=name,
+                             choices=", ".join(sorted(fragments)), suggestion=did_you_mean(name, fragments))
                 continue
             frag = Origin(fragment, [])
             overrides = entry.get("override") or {}
             frag_page_ids = [p.get("id") for p in fragment.data.get("pages") or []]
             for page_id in overrides:
                 if page_id not in frag_page_ids:
-                    self.error("ref.unknown_page", f"fragment '{name}' has no page '{page_id}' to override.",
-                               origin.at("pages", i, "override", page_id),
-                               f"its pages are: {', '.join(frag_page_ids)}.{did_you_mean(page_id, frag_page_ids)}")
+                    self.problem("ref.unknown_page#override", origin.at("pages", i, "override", page_id),
+                                 fragment=name, page=page_id, choices=", ".join(frag_page_ids),
+                                 suggestion=did_you_mean(page_id, frag_page_ids))
             for j, page in enumerate(fragment.data.get("pages") or []):
                 page_origin = frag.at("pages", j)
                 if page.get("id") in overrides:
@@ -195,11 +198,10 @@ class Builder:
             for field_raw, field_origin in _raw_fields(page, origin):
                 fid = field_raw.get("id")
                 if fid in seen:
-                    self.error("field.duplicate_id", f"field id '{fid}' is used twice in this journey.",
-                               field_origin.at("id"), f"first used at {seen[fid].position()}; rename one of them")
+                    self.problem("field.duplicate_id", field_origin.at("id"), field=fid, first=seen[fid].position())
                 elif fid in CONTEXT_ROOTS:
-                    self.error("field.reserved_id", f"'{fid}' is a reserved name.", field_origin.at("id"),
-                               f"do not name a field any of: {', '.join(sorted(CONTEXT_ROOTS))}")
+                    self.problem("field.reserved_id", field_origin.at("id"), field=fid,
+                                 reserved=", ".join(sorted(CONTEXT_ROOTS)))
                 else:
                     seen[fid] = field_origin
         return list(seen)
@@ -208,8 +210,8 @@ class Builder:
               page_ids: list[str], results: Mapping[str, Result], popups: Mapping[str, Popup]) -> Page:
         step = raw.get("step")
         if step is not None and step not in steps:
-            self.error("page.unknown_step", f"step '{step}' is not one of the journey's steps.", origin.at("step"),
-                       f"use one of: {', '.join(steps)}.{did_you_mean(step, steps)}")
+            self.problem("page.unknown_step", origin.at("step"), step=step, choices=", ".join(steps),
+                         suggestion=did_you_mean(step, steps))
         sections: list[Section] = []
         if raw.get("fields"):
             sections.append(Section(None, tuple(self._field(f, origin.at("fields", i), roots, popups)
@@ -226,8 +228,7 @@ class Builder:
         buttons = tuple(self._button(b, origin.at("buttons", i), roots, page_ids, results, popups)
                         for i, b in enumerate(buttons_raw))
         if confirm and field_ids:
-            self.error("page.confirm_with_fields", "a confirm page cannot also have fields.", origin,
-                       "move the fields to their own page")
+            self.problem("page.confirm_with_fields", origin)
         return Page(id=raw["id"], title=raw["title"], position=origin.position(), step=step,
                     when=self.condition(raw.get("when"), origin.at("when"), roots, True),
                     note=raw.get("note"), banner=raw.get("banner"),
@@ -259,8 +260,8 @@ class Builder:
                 default = None
         for code, popup_id in (raw.get("popups") or {}).items():
             if popup_id not in popups:
-                self.error("ref.unknown_popup", f"no popup named '{popup_id}'.", origin.at("popups", code),
-                           f"declare it under popups:.{did_you_mean(popup_id, popups)}")
+                self.problem("ref.unknown_popup#field", origin.at("popups", code), popup=popup_id,
+                             suggestion=did_you_mean(popup_id, popups))
         rules = []
         for i, rule in enumerate(raw.get("rules") or []):
             check = self.expression(rule["check"], origin.at("rules", i, "check"), roots)
@@ -282,9 +283,7 @@ class Builder:
             ro = origin.at("on", code)
             targets = [k for k in ("next", "goto", "result", "popup", "message", "journey", "error") if k in route]
             if len(targets) != 1:
-                self.error("route.targets", f"outcome '{code}' must say exactly one of next, goto, result, popup, "
-                           f"message, journey, error (it says {', '.join(targets) or 'none'}).", ro,
-                           "keep one of them; `page` and `entry` go with `journey`")
+                self.problem("route.targets", ro, outcome=code, targets=", ".join(targets) or phrase("none"))
             error = route.get("error") or {}
             routes[str(code)] = Route(next=bool(route.get("next")), goto=route.get("goto"),
                                       result=route.get("result"), popup=route.get("popup"),
@@ -300,8 +299,7 @@ class Builder:
             self._check_ref("result", route.get("result"), list(results), ro.at("result"))
             self._check_ref("popup", route.get("popup"), list(popups), ro.at("popup"))
         if "ok" not in routes:
-            self.error("button.no_ok", f"button '{raw['label']}' says nothing for the outcome 'ok'.",
-                       origin, "add `on: {ok: {next: true}}` (or a goto/result)")
+            self.problem("button.no_ok", origin, label=raw["label"])
         self._check_ref("popup", raw.get("confirm"), list(popups), origin.at("confirm"))
         guards = []
         for i, guard in enumerate(raw.get("guards") or []):
@@ -318,9 +316,9 @@ class Builder:
             allowed = SERVICE_ARGS.get(call["service"], ())
             for name in call.get("with") or {}:
                 if name not in allowed:
-                    self.error("call.unknown_argument", f"{call['service']} takes no argument '{name}'.",
-                               origin.at("calls", i, "with", name),
-                               f"its arguments are: {', '.join(allowed) or 'none'}.{did_you_mean(name, allowed)}")
+                    self.problem("call.unknown_argument", origin.at("calls", i, "with", name), service=call["service"],
+                                 name=name, choices=", ".join(allowed) or phrase("none"),
+                                 suggestion=did_you_mean(name, allowed))
             args = {name: self.expression(src, origin.at("calls", i, "with", name), roots)
                     for name, src in (call.get("with") or {}).items() if name in allowed}
             calls.append(Call(call["service"], {k: v for k, v in args.items() if v is not None}, call.get("keep")))
@@ -333,9 +331,14 @@ class Builder:
         if value is None or value in known or value in extra:
             return
         choices = [*known, *extra]
-        hint = (f"{kind}s are: {', '.join(choices)}.{did_you_mean(value, choices)}" if choices
-                else f"there is no {kind} yet: declare it first")
-        self.error(f"ref.unknown_{kind}", f"no {kind} with id '{value}'.", origin, hint)
+        if choices:
+            self.problem({"field": "ref.unknown_field", "page": "ref.unknown_page", "result": "ref.unknown_result",
+                          "popup": "ref.unknown_popup"}[kind],
+                         origin, value=value, choices=", ".join(choices), suggestion=did_you_mean(value, choices))
+        else:
+            self.problem({"field": "ref.unknown_field#none_yet", "page": "ref.unknown_page#none_yet",
+                          "result": "ref.unknown_result#none_yet", "popup": "ref.unknown_popup#none_yet"}[kind],
+                         origin, value=value)
 
     def _confirm_section(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> ConfirmSection:
         self._check_ref("page", raw.get("edit"), page_ids, origin.at("edit"))
@@ -362,9 +365,8 @@ class Builder:
             known = {p.id for p in pages}
             for i, section in enumerate(page.confirm):
                 if section.edit and section.edit in known and section.edit not in before:
-                    self.error("confirm.edit_not_before", f"修改 of '{section.title}' edits '{section.edit}', "
-                               "which is not on the route before this confirm page.", origin.at("confirm", i, "edit"),
-                               f"edit one of: {', '.join(before)}")
+                    self.problem("confirm.edit_not_before", origin.at("confirm", i, "edit"), section=section.title,
+                                 page=section.edit, choices=", ".join(before))
 
     def _links(self, raw: Any, origin: Origin, page_ids: list[str]) -> tuple[Link, ...]:
         links = []
@@ -393,13 +395,13 @@ class Builder:
         branches = []
         for i, b in enumerate(data["branches"]):
             if b["district"] not in districts:
-                self.error("city.unknown_district", f"branch '{b['name']}' is in '{b['district']}', "
-                           f"which is not one of {data['city']}'s districts.", Origin(doc, ["branches", i, "district"]),
-                           f"use one of: {', '.join(districts)}.{did_you_mean(b['district'], districts)}")
+                self.problem("city.unknown_district", Origin(doc, ["branches", i, "district"]), branch=b["name"],
+                             district=b["district"], city=data["city"], choices=", ".join(districts),
+                             suggestion=did_you_mean(b["district"], districts))
             branches.append(Branch(**{k: str(v) for k, v in b.items()}))
         if issuing_cities and data["city"] not in issuing_cities:
-            self.error("city.not_issuing", f"'{data['city']}' is not in lists/issuing_cities.yaml.",
-                       Origin(doc, ["city"]), f"add it there, or fix the name.{did_you_mean(data['city'], issuing_cities)}")
+            self.problem("city.not_issuing", Origin(doc, ["city"]), city=data["city"],
+                         suggestion=did_you_mean(data["city"], issuing_cities))
         return City(name=str(data["city"]), banks=tuple(data["banks"]), districts=districts,
                     branches=tuple(branches), hotline=data.get("hotline"), code=data.get("code"))
 
@@ -414,14 +416,6 @@ def _raw_fields(page: Any, origin: Origin) -> Iterable[tuple[Any, Origin]]:
     for i, sec in enumerate(page.get("sections") or []):
         for j, f in enumerate(sec.get("fields") or []):
             yield f, origin.at("sections", i, "fields", j)
-
-
-def _expression_hint(code: str) -> str:
-    return {
-        "expr.unknown_name": "use a field id of this journey, or person / resident / lists / cities / derived / today",
-        "expr.unknown_function": "functions are: " + ", ".join(sorted(FUNCTIONS)),
-        "expr.arity": "check how many values the function takes",
-    }.get(code, "write the condition like: pickup_method == '邮寄到付' and not empty(branch)")
 
 
 def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists: Mapping[str, Any],
@@ -439,12 +433,12 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
     for journey_id, page_id, origin in builder.journey_refs:
         target = built.get(journey_id)
         if target is None:
-            builder.error("ref.unknown_journey", f"no journey with id '{journey_id}'.", origin,
-                          f"journeys are: {', '.join(sorted(built))}.{did_you_mean(journey_id, built)}")
+            builder.problem("ref.unknown_journey", origin, journey=journey_id, choices=", ".join(sorted(built)),
+                            suggestion=did_you_mean(journey_id, built))
         elif page_id and target.page(page_id) is None:
             ids = [p.id for p in target.pages]
-            builder.error("ref.unknown_page", f"journey '{journey_id}' has no page '{page_id}'.", origin,
-                          f"its pages are: {', '.join(ids)}.{did_you_mean(page_id, ids)}")
+            builder.problem("ref.unknown_page#journey", origin, journey=journey_id, page=page_id,
+                            choices=", ".join(ids), suggestion=did_you_mean(page_id, ids))
     entered = {}
     for journey_id, page_id, _ in builder.journey_refs:
         entered.setdefault(journey_id, set()).add(page_id or "")
@@ -456,6 +450,5 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
         builder.errors += missing_texts(doc)
     for name, doc in (list_docs or {}).items():
         if name not in builder.used_lists and built:
-            builder.error("list.unused", f"list '{name}' is not used by any journey.", Origin(doc, ["list"]),
-                          f"use it as `options: lists.{name}`, or delete {doc.file}")
+            builder.problem("list.unused", Origin(doc, ["list"]), name=name, file=doc.file)
     return Definition(journeys=built, lists=lists, cities=city_models, residents=residents), builder.errors

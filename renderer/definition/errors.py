@@ -31,9 +31,11 @@ class FormsInvalid(Exception):
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """A ` did you mean 'x'?` suffix, or '' when nothing is close."""
+    """A ` Did you mean 'x'?` suffix, or '' when nothing is close."""
+    from renderer.definition.catalogue import phrase  # the catalogue builds LoadErrors: import it late
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
+    return phrase("did_you_mean", name=close[0]) if close else ""
 
 
 def format_path(path: Iterable[object]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, format_path
 from renderer.definition.model import Journey, Page, Route
 from renderer.definition.reader import Document
@@ -43,12 +44,9 @@ def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError
                     edges[page.id].update(link.goto for link in journey.popups[route.popup].buttons if link.goto)
         # 修改 links are not counted: a page only reached through one was never asked before the confirm page.
         if not page.is_confirm and page.buttons and not any(_leads_on(r) for b in page.buttons for r in b.on.values()):
-            errors.append(LoadError("page.dead_end", f"page '{page.id}' ({page.title}) has no button that leads on.",
-                                    page.position, hint="give a button an outcome such as `ok: {next: true}`, a goto, "
-                                    "a result or a journey"))
+            errors.append(problem("page.dead_end", page.position, page=page.id, title=page.title))
         elif page.is_confirm and not any(r.result for b in page.buttons for r in b.on.values()):
-            errors.append(LoadError("page.dead_end", f"confirm page '{page.id}' never leads to a result.", page.position,
-                                    hint="route its submit button's outcomes to results: `ok: {result: submitted}`"))
+            errors.append(problem("page.dead_end#confirm", page.position, page=page.id))
     for result_id, result in journey.results.items():
         edges[f"result:{result_id}"].update(
             (pages[0].id if link.goto == "start" else link.goto) for link in result.buttons
@@ -62,13 +60,10 @@ def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError
         todo.extend(edges[node])
     for page in pages:
         if page.id not in seen:
-            errors.append(LoadError("page.unreachable", f"page '{page.id}' ({page.title}) cannot be reached.",
-                                    page.position, hint="no button of an earlier page leads on to it: give the page "
-                                    "before it an `ok: {next: true}` outcome, or a goto to it"))
+            errors.append(problem("page.unreachable", page.position, page=page.id, title=page.title))
     for result_id, result in journey.results.items():
         if f"result:{result_id}" not in seen:
-            errors.append(LoadError("page.unreachable", f"result '{result_id}' is named by no outcome.",
-                                    result.position, hint=f"route an outcome to it (`{{result: {result_id}}}`) or remove it"))
+            errors.append(problem("page.unreachable#result", result.position, result=result_id))
     return [e for e in errors if e.position is not None]
 
 
@@ -80,9 +75,8 @@ def missing_texts(doc: Document) -> list[LoadError]:
         if isinstance(node, dict):
             for key, value in node.items():
                 if key in TEXT_KEYS and isinstance(value, str) and not value.strip():
-                    errors.append(LoadError("text.missing", f"'{key}' is empty: the citizen would see nothing.",
-                                            doc.position([*path, key]), format_path([*path, key]),
-                                            "write the text as the manual has it, or remove the key"))
+                    errors.append(problem("text.missing", doc.position([*path, key]), format_path([*path, key]),
+                                          key=key))
                 walk(value, [*path, key])
         elif isinstance(node, list):
             for i, value in enumerate(node):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from renderer.definition.build import build
+from renderer.definition.catalogue import problem
 from renderer.definition.errors import FormsInvalid, LoadError
 from renderer.definition.model import Definition
 from renderer.definition.reader import Document, plain, read_yaml
@@ -36,9 +37,7 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
             continue
         kind = _kind_of(doc)
         if kind is None:
-            errors.append(LoadError("file.unknown_kind", "the file is not a journey, fragment, list, city or "
-                                    "resident types file.", doc.position(), hint="start it with one of the keys "
-                                    "journey:, fragment:, list:, city:, residents:"))
+            errors.append(problem("file.unknown_kind", doc.position()))
             continue
         structure_errors = check_structure(doc, "form" if kind in ("journeys", "fragments") else "data")
         errors += structure_errors
@@ -83,7 +82,7 @@ def _by_name(docs: list[Document], key: str, errors: list[LoadError]) -> dict[st
     for doc in docs:
         name = str(doc.data[key])
         if name in named:
-            errors.append(LoadError(f"{key}.duplicate", f"{key} '{name}' is declared twice.", doc.position([key]),
-                                    hint=f"also in {named[name].file}; rename one"))
+            errors.append(problem("list.duplicate" if key == "list" else "fragment.duplicate", doc.position([key]),
+                                  name=name, other=named[name].file))
         named[name] = doc
     return named

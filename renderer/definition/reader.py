@@ -10,6 +10,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
+from renderer.definition.catalogue import phrase, problem
 from renderer.definition.errors import LoadError
 from renderer.definition.model import Position
 
@@ -81,28 +82,26 @@ def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document |
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [LoadError("yaml.encoding", f"the file is not UTF-8 ({exc.reason})",
-                                Position(shown_as, 1, 1), hint="save the file as UTF-8")]
+        return None, [problem("yaml.encoding", Position(shown_as, 1, 1), reason=exc.reason)]
     try:
         data = yaml.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [LoadError("yaml.duplicate_key", f"a key is written twice in one mapping: {exc.problem}",
-                                Position(shown_as, line, col), hint="keep one of them; YAML would silently use the last")]
+        return None, [problem("yaml.duplicate_key", Position(shown_as, line, col), problem=exc.problem)]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        opened = exc.context_mark if exc.context and exc.context_mark and exc.context_mark is not mark else None
-        if opened is not None:       # say where the unclosed bracket or quote was opened
-            problem += f" ({exc.context} opened at line {opened.line + 1}, column {opened.column + 1})"
-        hint = ("use spaces, not tabs, to indent" if "\t" in str(problem) or "tab" in str(problem)
-                else "check indentation, and quote texts that contain ': ' or start with { [ * & ! | >")
-        return None, [LoadError("yaml.syntax", f"YAML syntax error: {problem}", Position(shown_as, line, col), hint=hint)]
+        what = exc.problem or exc.context or phrase("invalid_yaml")
+        mark_opened = exc.context_mark if exc.context and exc.context_mark and exc.context_mark is not mark else None
+        opened = ("" if mark_opened is None       # else say where the unclosed bracket or quote was opened
+                  else phrase("opened_at", context=exc.context, line=mark_opened.line + 1,
+                              column=mark_opened.column + 1))
+        tabs = any("\t" in str(part) or "tab" in str(part) for part in (what, opened))
+        return None, [problem("yaml.syntax#tabs" if tabs else "yaml.syntax", Position(shown_as, line, col),
+                              problem=what, opened=opened)]
     except Exception as exc:  # ruamel raises a few unmarked errors (e.g. duplicate keys)
-        return None, [LoadError("yaml.syntax", f"YAML error: {exc}", Position(shown_as, 1, 1),
-                                hint="fix the YAML so that it parses")]
+        return None, [problem("yaml.syntax#unmarked", Position(shown_as, 1, 1), error=exc)]
     return Document(shown_as, data), []
 
 

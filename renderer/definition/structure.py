@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from renderer.definition.catalogue import CATALOGUE, SCHEMA_TYPES, VALUE_TYPES, phrase, problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path
 from renderer.definition.reader import Document
 
@@ -60,31 +61,30 @@ def _convert(doc: Document, error: ValidationError) -> LoadError:
         extras = _extra_keys(error)
         allowed = list((error.schema.get("properties") or {}).keys())
         name = extras[0] if extras else "?"
-        return LoadError("schema.unknown_key", f"unknown key '{name}'{(' in ' + where) if where else ''}.",
-                         doc.key_position([*path, name]), where,
-                         f"remove it, or use one of: {', '.join(allowed)}.{did_you_mean(name, allowed)}")
+        return problem("schema.unknown_key" if where else "schema.unknown_key#top", doc.key_position([*path, name]),
+                       where, key=name, where=where, choices=", ".join(allowed), suggestion=did_you_mean(name, allowed))
     if validator_name == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        return LoadError("schema.missing_key", f"'{missing}' is required here.", position, where,
-                         f"add '{missing}:' to this entry")
+        return problem("schema.missing_key", position, where, key=missing)
     if validator_name == "enum":
         options = [str(o) for o in error.validator_value]
         value = str(error.instance)
-        return LoadError("schema.bad_value", f"'{value}' is not allowed here.", position, where,
-                         f"use one of: {', '.join(options)}.{did_you_mean(value, options)}")
+        return problem("schema.bad_value", position, where, value=value, choices=", ".join(options),
+                       suggestion=did_you_mean(value, options))
     if validator_name == "type" and isinstance(error.instance, (dt.date, dt.datetime)):
-        return LoadError("schema.date_unquoted", "an unquoted date was read as a date, not as text.", position,
-                         where, f"quote it: \"{error.instance.isoformat()}\"")
+        return problem("schema.date_unquoted", position, where, date=error.instance.isoformat())
     if validator_name == "type":
-        return LoadError("schema.bad_type", f"expected {_kind(error.validator_value)}, found {_kind_of(error.instance)}.",
-                         position, where, f"write {_kind(error.validator_value)} here")
+        return problem("schema.bad_type", position, where, expected=_kind(error.validator_value),
+                       found=_kind_of(error.instance))
     if validator_name == "pattern":
-        return LoadError("schema.bad_id", f"'{error.instance}' is not a valid name.", position, where,
-                         "use lowercase letters, digits and underscores, starting with a letter")
+        return problem("schema.bad_id", position, where, value=error.instance)
     if validator_name == "const":
-        return LoadError("schema.bad_value", f"only {_yaml(error.validator_value)} is allowed here.", position, where,
-                         f"write {_yaml(error.validator_value)}, or remove the key (to stay on the page use popup: or message:)")
-    return LoadError(f"schema.{validator_name}", error.message, position, where, "see forms/schema for what is allowed")
+        return problem("schema.bad_value#const", position, where, value=_yaml(error.validator_value))
+    # Any other rule of the schema reports jsonschema's own message under schema.<rule>.
+    code = f"schema.{validator_name}"
+    if code not in CATALOGUE:       # a rule added to forms/schema without a catalogue entry yet
+        code = "schema.other"
+    return problem(code, position, where, detail=error.message)
 
 
 def _yaml(value: Any) -> str:
@@ -98,16 +98,13 @@ def _extra_keys(error: ValidationError) -> list[str]:
 
 
 def _kind(value: Any) -> str:
-    names = {"string": "a text", "array": "a list", "object": "a mapping", "boolean": "true or false",
-             "integer": "a whole number", "number": "a number"}
     if isinstance(value, list):
-        return " or ".join(names.get(v, v) for v in value)
-    return names.get(value, str(value))
+        return phrase("either").join(SCHEMA_TYPES.get(v, v) for v in value)
+    return SCHEMA_TYPES.get(value, str(value))
 
 
 def _kind_of(value: Any) -> str:
-    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "a text"),
-                       (int, "a number"), (float, "a number")):
+    for kind in (bool, dict, list, str, int, float):     # bool before int: True is an int too
         if isinstance(value, kind):
-            return name
-    return "nothing" if value is None else type(value).__name__
+            return VALUE_TYPES[kind.__name__]
+    return VALUE_TYPES["NoneType"] if value is None else type(value).__name__
