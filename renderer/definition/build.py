@@ -8,10 +8,9 @@ from typing import Any, Iterable, Mapping, Sequence
 from renderer.definition.catalogue import CATALOGUE, phrase, problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path
 from renderer.definition.expressions import Expression, ExpressionError, compile_expression
-from renderer.definition.flow import flow_errors, missing_texts
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import (
-    Block, Branch, City, Condition, ConfirmSection, Definition, Field, Journey, Link, Page, Popup, Position,
+    Block, Branch, City, Condition, ConfirmSection, Field, Journey, Link, Page, Popup, Position,
     Result, Route, Rule, Section, ShowItem, Button, Call, ItemsFrom,
 )
 from renderer.definition.overrides import override_page
@@ -416,39 +415,3 @@ def _raw_fields(page: Any, origin: Origin) -> Iterable[tuple[Any, Origin]]:
     for i, sec in enumerate(page.get("sections") or []):
         for j, f in enumerate(sec.get("fields") or []):
             yield f, origin.at("sections", i, "fields", j)
-
-
-def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists: Mapping[str, Any],
-          cities: Sequence[Document], residents: Mapping[str, Mapping[str, Any]],
-          list_docs: Mapping[str, Document] | None = None) -> tuple[Definition, list[LoadError]]:
-    """The frozen model plus every meaning error found."""
-    builder = Builder(lists=lists, residents=residents)
-    issuing = list(lists.get("issuing_cities") or [])
-    city_models = {c.name: c for c in (builder.city(doc, issuing) for doc in cities)}
-    built = {}
-    for doc in journeys:
-        journey = builder.journey(doc, fragments)
-        if journey is not None:
-            built[journey.id] = journey
-    for journey_id, page_id, origin in builder.journey_refs:
-        target = built.get(journey_id)
-        if target is None:
-            builder.problem("ref.unknown_journey", origin, journey=journey_id, choices=", ".join(sorted(built)),
-                            suggestion=did_you_mean(journey_id, built))
-        elif page_id and target.page(page_id) is None:
-            ids = [p.id for p in target.pages]
-            builder.problem("ref.unknown_page#journey", origin, journey=journey_id, page=page_id,
-                            choices=", ".join(ids), suggestion=did_you_mean(page_id, ids))
-    entered = {}
-    for journey_id, page_id, _ in builder.journey_refs:
-        entered.setdefault(journey_id, set()).add(page_id or "")
-    for journey in built.values():
-        builder.errors += flow_errors(journey, entered.get(journey.id, ()))
-        if any(f.kind == "region" for f in journey.fields):
-            builder.used_lists.add("regions")      # the region picker reads lists.regions
-    for doc in [*journeys, *fragments.values()]:
-        builder.errors += missing_texts(doc)
-    for name, doc in (list_docs or {}).items():
-        if name not in builder.used_lists and built:
-            builder.problem("list.unused", Origin(doc, ["list"]), name=name, file=doc.file)
-    return Definition(journeys=built, lists=lists, cities=city_models, residents=residents), builder.errors

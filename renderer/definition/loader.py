@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from renderer.definition.build import build
+from renderer.definition.assemble import build
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import FormsInvalid, LoadError
 from renderer.definition.model import Definition
