@@ -30,6 +30,12 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 CONTEXT_DEFAULT = re.compile(r"^(person|resident|derived)\.[a-z_]+$")
 BUTTON_ROUTES = ("ok", "invalid")
 # The arguments each service action takes under `with:` (the adapters' keyword arguments).
+# The outcomes each service action can give besides `ok` (the adapters' contract); a button may also route
+# `invalid` (the page did not pass its checks).
+SERVICE_OUTCOMES = {"face_check": ("face_failed",), "precheck": ("has_application", "not_online", "ineligible", "unavailable"),
+                    "eligibility_check": ("cards_elsewhere", "ineligible", "unknown_applicant", "relationship_mismatch",
+                                          "unavailable"),
+                    "submit_application": ("rejected", "unavailable"), "submit_cleanup": ("rejected", "unavailable")}
 SERVICE_ARGS = {"face_check": (), "precheck": (), "submit_application": (), "submit_cleanup": ("cards",),
                 "eligibility_check": ("city", "applicant", "applicant_name", "relationship")}
 
@@ -321,6 +327,12 @@ class Builder:
             args = {name: self.expression(src, origin.at("calls", i, "with", name), roots)
                     for name, src in (call.get("with") or {}).items() if name in allowed}
             calls.append(Call(call["service"], {k: v for k, v in args.items() if v is not None}, call.get("keep")))
+        possible = ["ok", "invalid", *(code for c in calls for code in SERVICE_OUTCOMES.get(c.service, ()))]
+        for code in routes:
+            if code not in possible:
+                self.problem("route.unknown_outcome", origin.at("on", code), button=raw["label"], code=code,
+                             services=("it calls " + ", ".join(c.service for c in calls)) if calls else "it calls no service",
+                             choices=", ".join(dict.fromkeys(possible)), suggestion=did_you_mean(code, possible))
         return Button(label=raw["label"], calls=tuple(calls),
                       enabled=self.condition(raw.get("enabled"), origin.at("enabled"), roots, True),
                       on=routes, position=origin.position(), confirm=raw.get("confirm"), guards=tuple(guards))

@@ -198,6 +198,10 @@ _CATALOGUE: dict[str, Entry] = {
         "A service call is given an argument the service does not take.",
         "{service} takes no argument '{name}'.",
         "its arguments are: {choices}.{suggestion}"),
+    "route.unknown_outcome": _E(
+        "A button routes an outcome that none of its services can give, so the route is never taken.",
+        "button '{button}' routes the outcome '{code}', which it can never get ({services}).",
+        "outcomes here are: {choices}.{suggestion}"),
     "confirm.edit_not_before": _E(
         "A 修改 link on a confirm page edits a page that does not come before it.",
         "修改 of '{section}' edits '{page}', which is not on the route before this confirm page.",

@@ -105,7 +105,7 @@ def test_unknown_context_key_and_list(tmp_path: Path) -> None:
 def test_routes_and_edit_links_must_name_real_pages(tmp_path: Path) -> None:
     text = JOURNEY + """
     buttons:
-      - {label: 下一步, on: {ok: {goto: secnd}, refused: {popup: nope}}}
+      - {label: 下一步, on: {ok: {goto: secnd}, invalid: {popup: nope}}}
   - id: confirm
     title: 信息确认
     confirm:
@@ -171,7 +171,7 @@ def test_city_branch_in_unknown_district(tmp_path: Path) -> None:
 def test_link_to_an_unknown_journey_or_page(tmp_path: Path) -> None:
     text = JOURNEY + """
     buttons:
-      - {label: 下一步, on: {ok: {journey: clenup}, refused: {journey: demo, page: nowhere}}}
+      - {label: 下一步, on: {ok: {journey: clenup}, invalid: {journey: demo, page: nowhere}}}
 """
     result = load_inline(tmp_path, {"journeys/demo.yaml": text})
     assert codes(result) == ["ref.unknown_journey", "ref.unknown_page"]
@@ -248,6 +248,19 @@ def test_empty_text_and_unused_list(tmp_path: Path) -> None:
     assert sorted(codes(result)) == ["list.unused", "text.missing"]
     unused = next(e for e in result.errors if e.code == "list.unused")
     assert unused.position.file == "forms/lists/e.yaml" and unused.position.line == 1
+
+
+def test_an_outcome_no_service_gives(tmp_path: Path) -> None:
+    text = JOURNEY + """
+    buttons:
+      - label: 资格校验
+        calls: [{service: eligibility_check, with: {city: city}}]
+        on: {ok: {next: true}, cards_elswhere: {message: 请先清理}}
+"""
+    result = load_inline(tmp_path, {"journeys/demo.yaml": text})
+    assert codes(result) == ["route.unknown_outcome"]
+    assert "Did you mean 'cards_elsewhere'?" in result.errors[0].hint
+    assert "(it calls eligibility_check)" in result.errors[0].message
 
 
 def test_unknown_service_argument(tmp_path: Path) -> None:

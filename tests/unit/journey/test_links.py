@@ -28,7 +28,7 @@ def test_popup_link_remembers_the_page_and_the_other_journey_returns_there(engin
     main, side = engine.journey("main"), engine.journey("side")
     engine.post(ME, main, "start", {"_action": "button:0", "agreed": "1"})
     ev = engine.evaluate(ME, main)
-    view = engine._route(ev, main.page("check"), main.page("check").buttons[0], Outcome("blocked"), Feedback(), False)
+    view = engine._route(ev, main.page("check"), main.page("check").buttons[0], Outcome("cards_elsewhere"), Feedback(), False)
     assert popup_urls(view) == [None, "/j/side?return=main:check"]
     assert engine.start(ME, side, return_to="main:check") == Redirect("/j/side/only")
     done = engine.post(ME, side, "only", {"_action": "button:0", "_confirmed": "1", "note": "好"})
@@ -64,10 +64,9 @@ def test_a_confirmation_popup_comes_before_the_action(engine: Engine) -> None:
 def test_an_outcome_can_put_its_reason_next_to_a_field(engine: Engine) -> None:
     main = engine.journey("main")
     engine.post(ME, main, "start", {"_action": "button:0", "agreed": "1"})
-    engine.post(ME, main, "check", {"_action": "button:0", "code": "A1"})
     ev = engine.evaluate(ME, main)
     view = engine._route(ev, main.page("check"), main.page("check").buttons[0],
-                         Outcome("bad_code", "已注销"), Feedback(), False)
+                         Outcome("unknown_applicant", "已注销"), Feedback(), False)
     fields = {f["field"].id: f for s in view.data["sections"] for f in s["fields"]}
     assert fields["code"]["error"] == "编号不对:已注销"
     assert view.status == 422
