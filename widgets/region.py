@@ -1,4 +1,4 @@
-"""Cascading selects over lists/regions.yaml: province › city › district (or city › district `within` one province)."""
+"""Cascading selects over a region tree from YAML (`tree:`): province › city › district, or city › district `within` one."""
 from __future__ import annotations
 
 from typing import Any
@@ -16,7 +16,8 @@ class RegionWidget(Widget):
         return [f"{field.id}.{level}" for level in LEVELS]
 
     def _tree(self, ctx: FieldContext) -> dict[str, Any]:
-        return (ctx.env.get("lists") or {}).get("regions") or {}
+        tree = ctx.eval("tree")
+        return tree if isinstance(tree, dict) else {}
 
     def _chosen(self, ctx: FieldContext) -> tuple[str, str, str]:
         within = ctx.field.prop("within")

@@ -36,8 +36,6 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
         entered.setdefault(journey_id, set()).add(page_id or "")
     for journey in built.values():
         builder.errors += flow_errors(journey, entered.get(journey.id, ()))
-        if any(f.kind == "region" for f in journey.fields):
-            builder.used_lists.add("regions")      # the region picker reads lists.regions
     for doc in [*journeys, *fragments.values()]:
         builder.errors += missing_texts(doc)
     for name, doc in (list_docs or {}).items():

@@ -23,7 +23,7 @@ PERSON_KEYS = frozenset({"name", "id_number", "id_type", "resident_type", "phone
 APPLICANT_KEYS = frozenset({"name", "id_number", "id_type", "birth_date", "gender", "is_self"})
 OUTCOME_KEYS = frozenset({"code", "reason", "application_id"})
 # Field keys that hold expressions (compiled at load) rather than literal settings.
-EXPRESSION_PROPS = ("options", "value", "documents", "city", "owner", "formats")
+EXPRESSION_PROPS = ("options", "value", "documents", "city", "owner", "formats", "tree")
 CONDITION_KEYS = ("when", "required", "enabled")
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # A string default naming context (person.phone) is an expression; anything else is a literal.

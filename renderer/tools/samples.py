@@ -45,10 +45,11 @@ def _fill(f: Field, ev: Evaluation, draft: Draft, identity: Identity, store: Any
         view = widget.view(ctx)
         province = view["within"] or (view["provinces"][0] if view["provinces"] else "")
         raw.setdefault(f"{f.id}.province", province)
-        cities = list((ev.env["lists"].get("regions") or {}).get(raw[f"{f.id}.province"]) or {})
+        tree = ctx.eval("tree") or {}
+        cities = list(tree.get(raw[f"{f.id}.province"]) or {})
         if cities:
             raw.setdefault(f"{f.id}.city", cities[0])
-            districts = ev.env["lists"]["regions"][raw[f"{f.id}.province"]][raw[f"{f.id}.city"]]
+            districts = tree[raw[f"{f.id}.province"]][raw[f"{f.id}.city"]]
             raw.setdefault(f"{f.id}.district", districts[0] if districts else "")
     elif f.kind == "branch_picker":
         city = (ev.env.get("cities") or {}).get(ctx.eval("city"))

@@ -110,8 +110,9 @@ def test_branch_must_belong_to_the_issuing_city() -> None:
 
 
 def test_region_needs_all_three_levels() -> None:
-    env = {"lists": {"regions": {"广东省": {"广州市": ["天河区", "荔湾区"]}}}}
-    c = ctx("region", {"f.province": "广东省", "f.city": "广州市", "f.district": ""}, env=env)
+    tree = {"广东省": {"广州市": ["天河区", "荔湾区"]}}
+    f = Field(id="f", kind="region", label="标签", position=HERE, exprs={"tree": _Const(tree)})
+    c = FieldContext(field=f, raw={"f.province": "广东省", "f.city": "广州市", "f.district": ""}, facts={}, env={})
     widget = WIDGETS["region"]
     assert widget.value(c) is None
     assert widget.check(c, None, False) == "请选择完整的标签(省、市、区/县)"
