@@ -93,10 +93,10 @@ class PhotoChoiceWidget(Widget):
         f = ctx.field
         return {"receipt": ctx.get("receipt"), "receipt_url": UPLOAD_URL.format(id=receipt["upload"]) if receipt else None,
                 "system_url": UPLOAD_URL.format(id=system) if system else None, "consent": self._consent(ctx),
-                "receipt_label": f.prop("receipt_label", "输入社保卡相片回执号"),
-                "receipt_button": f.prop("receipt_button", "获取图片"),
-                "system_label": f.prop("system_label", "使用本人社保相片"),
-                "system_consent": f.prop("system_consent", "使用社保系统相片制卡"),
+                # The texts are the manual's, declared in YAML (the schema requires them for this kind).
+                "receipt_label": f.prop("receipt_label"), "receipt_button": f.prop("receipt_button"),
+                "system_label": f.prop("system_label"), "system_consent": f.prop("system_consent"),
+                "system_missing": f.prop("system_missing"),
                 "max_length": f.prop("receipt_max_length", 30)}
 
 
