@@ -92,6 +92,21 @@ def confirm_and_submit(page: Page, *, name: str, nationality: str, bank: str, br
 
 # ------------------------------------------------------------------ 陈志明: 香港居民居住证, 深圳市
 
+
+def photo_details_and_branch(page: Page, id_type: str, phone: str, city: str, district: str, bank: str,
+                             address: str, branch: str, branch_district: str, keyword: str) -> None:
+    """获取制卡相片 → 申请信息 (no 长期 option) → 领卡方式 (网点领卡 only), the same for every HK/MO/TW resident."""
+    expect(heading(page, "获取制卡相片")).to_be_visible()
+    use_system_photo(page)
+    expect_no_longterm_option(page)
+    expect(field(page, "证件类型")).to_have_text(id_type)
+    fill_details_in(page, phone, city=city, district=district, bank=bank, address=address)
+    page.get_by_role("button", name="下一步").click()
+    expect_branch_pickup_only(page)
+    choose(page, "领卡方式", "网点领卡")
+    pick_branch(page, name=branch, district=branch_district, keyword=keyword)
+    page.get_by_role("button", name="下一步").click()
+
 def test_chen_zhiming_applies_with_his_hong_kong_residence_permit(page: Page, id_card_images: dict[str, Path]) -> None:
     sign_in(page, "810000199203082010")
     start_adult(page)
@@ -107,19 +122,8 @@ def test_chen_zhiming_applies_with_his_hong_kong_residence_permit(page: Page, id
     upload_id_card(page, sides(id_card_images, "香港居民居住证国徽面", "香港居民居住证人像面"))
     page.get_by_role("button", name="下一步").click()
 
-    expect(heading(page, "获取制卡相片")).to_be_visible()
-    use_system_photo(page)
-
-    expect_no_longterm_option(page)
-    expect(field(page, "证件类型")).to_have_text("港澳居民居住证")
-    fill_details_in(page, "13822223333", city="深圳市", district="南山区", bank="招商银行",
-                    address="深圳市南山区科技园南区高新南七道18号1203室")
-    page.get_by_role("button", name="下一步").click()
-
-    expect_branch_pickup_only(page)
-    choose(page, "领卡方式", "网点领卡")
-    pick_branch(page, name="南海大道支行", district="南山区", keyword="南海")
-    page.get_by_role("button", name="下一步").click()
+    photo_details_and_branch(page, "港澳居民居住证", "13822223333", "深圳市", "南山区", "招商银行",
+                             "深圳市南山区科技园南区高新南七道18号1203室", "南海大道支行", "南山区", "南海")
 
     confirm_and_submit(page, name="陈*明", nationality="中国香港", bank="招商银行", branch="南海大道支行")
 
@@ -161,18 +165,8 @@ def test_he_jiajun_applies_with_his_macau_travel_permit(page: Page, id_card_imag
     field(page, "澳门居民来往内地通行证号码").fill("M12345678")
     page.get_by_role("button", name="下一步").click()
 
-    expect(heading(page, "获取制卡相片")).to_be_visible()
-    use_system_photo(page)
-
-    expect_no_longterm_option(page)
-    fill_details_in(page, "13922224444", city="珠海市", district="香洲区", bank="珠海华润银行",
-                    address="珠海市香洲区情侣中路47号2栋802房")
-    page.get_by_role("button", name="下一步").click()
-
-    expect_branch_pickup_only(page)
-    choose(page, "领卡方式", "网点领卡")
-    pick_branch(page, name="拱北支行", district="香洲区", keyword="拱北")
-    page.get_by_role("button", name="下一步").click()
+    photo_details_and_branch(page, "港澳居民居住证", "13922224444", "珠海市", "香洲区", "珠海华润银行",
+                             "珠海市香洲区情侣中路47号2栋802房", "拱北支行", "香洲区", "拱北")
 
     expect(heading(page, "信息确认")).to_be_visible()
     uploaded = section(page, "上传材料")
@@ -196,18 +190,7 @@ def test_lin_yating_applies_with_her_taiwan_travel_permit(page: Page, id_card_im
     field(page, "台湾居民来往大陆通行证号码").fill("12345678")
     page.get_by_role("button", name="下一步").click()
 
-    expect(heading(page, "获取制卡相片")).to_be_visible()
-    use_system_photo(page)
-
-    expect_no_longterm_option(page)
-    expect(field(page, "证件类型")).to_have_text("台湾居民居住证")
-    fill_details_in(page, "13533334444", city="广州市", district="天河区", bank="中国银行",
-                    address="广州市天河区天河北路233号中信广场3806室")
-    page.get_by_role("button", name="下一步").click()
-
-    expect_branch_pickup_only(page)
-    choose(page, "领卡方式", "网点领卡")
-    pick_branch(page, name="北京路支行", district="越秀区", keyword="北京")
-    page.get_by_role("button", name="下一步").click()
+    photo_details_and_branch(page, "台湾居民居住证", "13533334444", "广州市", "天河区", "中国银行",
+                             "广州市天河区天河北路233号中信广场3806室", "北京路支行", "越秀区", "北京")
 
     confirm_and_submit(page, name="林*婷", nationality="中国台湾", bank="中国银行", branch="北京路支行")
