@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 1
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test unit e2e bench check-forms clean
@@ -19,7 +20,7 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
 
 run: $(VENV)/.installed
-	YSS_HOST=$(HOST) YSS_PORT=$(PORT) $(PY) -m renderer.web
+	YSS_HOST=$(HOST) YSS_PORT=$(PORT) YSS_WORKERS=$(WORKERS) $(PY) -m renderer.web
 
 test: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest -q

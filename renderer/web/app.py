@@ -21,7 +21,11 @@ from renderer.services.simulator import simulated_services
 from renderer.store.sqlite import SqliteStore
 from renderer.web import analyst, routes
 from renderer.web.config import ROOT, Settings, load_settings
-from renderer.web.security import SecurityHeaders
+from renderer.web.head import HeadAsGet
+from renderer.web.health import healthz, readyz
+from renderer.web.limits import BodyLimits
+from renderer.web.logs import RequestLog
+from renderer.web.security import SecurityHeaders, security_headers
 
 log = logging.getLogger("yss")
 HTMX = "htmx-2.0.11.min.js"
@@ -39,10 +43,18 @@ def templates() -> Jinja2Templates:
 
 async def server_error(request: Request, exc: Exception) -> HTMLResponse:
     # Logged without the request body or the citizen's identity: only the path and the exception type.
-    log.error("unhandled %s on %s", type(exc).__name__, request.url.path)
+    request_id = getattr(request.state, "request_id", "")     # set by RequestLog: safe characters only
+    log.error("unhandled %s on %s", type(exc).__name__, request.url.path, extra={"request_id": request_id})
+    # Starlette answers this outside every middleware, so the page brings the security headers itself. It does
+    # not claim the answers were saved: the failure may have been the save.
+    headers = security_headers(request.url.path, hsts=request.app.state.settings.https_cookies)
+    if request_id:
+        headers["X-Request-ID"] = request_id
+    reference = f"<p>如需咨询,请提供编号:{request_id}</p>" if request_id else ""
     return HTMLResponse("<!doctype html><meta charset=utf-8><title>系统繁忙</title>"
-                        "<p>系统繁忙,请稍后再试。您已填写的内容已保存。</p><p><a href=\"/\">返回首页</a></p>",
-                        status_code=500)
+                        "<p>系统繁忙,请稍后再试。刚才的操作可能没有完成,请返回上一页重新操作。</p>"
+                        f"{reference}<p><a href=\"/\">返回首页</a></p>",
+                        status_code=500, headers=headers)
 
 
 async def not_found(request: Request, exc: Exception) -> HTMLResponse:
@@ -64,6 +76,8 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
     app = Starlette(
         routes=[
             Route("/", routes.home),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
             Route("/login", routes.login, methods=["GET", "POST"]),
             Route("/logout", routes.logout, methods=["POST"]),
             Route("/uploads/{upload}", routes.upload),
@@ -80,8 +94,11 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
                Route("/preview/{journey}/{page}", routes.preview_page)] if preview else []),
         ],
         middleware=[
+            Middleware(RequestLog),
+            Middleware(SecurityHeaders, hsts=settings.https_cookies),
+            Middleware(BodyLimits, body_timeout=settings.body_timeout),
+            Middleware(HeadAsGet),
             *([Middleware(analyst.ReloadForms)] if reload_forms else []),
-            Middleware(SecurityHeaders),
             Middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="yss_session",
                        same_site="lax", https_only=settings.https_cookies, max_age=8 * 3600),
         ],

@@ -22,6 +22,12 @@ class Settings:
     failure_rate: float | dict[str, float]   # share of simulated back-office calls that fail (or per call)
     https_cookies: bool
     secret: str
+    # Serving (renderer/web/server.py): worker processes and the timeouts that close idle or stalled clients.
+    workers: int = 1
+    header_timeout: float = 10.0   # seconds to send a request's headers, from connect or from its first byte
+    body_timeout: float = 30.0     # seconds the server waits for the next piece of a request body
+    keep_alive_timeout: int = 5    # seconds an idle kept-alive connection stays open
+    shutdown_timeout: int = 20     # seconds running requests get to finish on SIGTERM
 
 
 def _secret(path: Path) -> str:
@@ -53,4 +59,9 @@ def load_settings() -> Settings:
         failure_rate=_rates(config("YSS_SIM_FAILURE_RATE", default="0")),
         https_cookies=config("YSS_HTTPS_COOKIES", cast=bool, default=False),
         secret=secret,
+        workers=config("YSS_WORKERS", cast=int, default=Settings.workers),
+        header_timeout=config("YSS_HEADER_TIMEOUT", cast=float, default=Settings.header_timeout),
+        body_timeout=config("YSS_BODY_TIMEOUT", cast=float, default=Settings.body_timeout),
+        keep_alive_timeout=config("YSS_KEEPALIVE_TIMEOUT", cast=int, default=Settings.keep_alive_timeout),
+        shutdown_timeout=config("YSS_SHUTDOWN_TIMEOUT", cast=int, default=Settings.shutdown_timeout),
     )

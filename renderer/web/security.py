@@ -4,9 +4,8 @@ from __future__ import annotations
 import secrets
 from typing import Any, Mapping
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -17,16 +16,44 @@ HEADERS = {
     "Permissions-Policy": "geolocation=(), microphone=()",
     "Cache-Control": "no-store",
 }
+# Sent only when the session cookie is Secure (YSS_HTTPS_COOKIES): over plain HTTP it would lock a browser out.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            if name == "Cache-Control" and request.url.path.startswith("/static/"):
-                continue
-            response.headers.setdefault(name, value)
-        return response
+def security_headers(path: str, hsts: bool) -> dict[str, str]:
+    """The headers every answer carries; static files keep their own caching."""
+    headers = {name: value for name, value in HEADERS.items()
+               if not (name == "Cache-Control" and path.startswith("/static/"))}
+    if hsts:
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
+
+
+class SecurityHeaders:
+    """Pure ASGI: adds `security_headers` to every response that does not set its own."""
+
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
+        self.app = app
+        self.for_pages, self.for_static = (_raw(security_headers(path, hsts)) for path in ("/", "/static/"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = self.for_static if scope["path"].startswith("/static/") else self.for_pages
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message = {**message, "headers": headers + [h for h in extra if h[0] not in present]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
 
 
 def csrf_token(request: Request) -> str:
