@@ -32,7 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     preview = sub.add_parser("preview", help="serve with /preview: any page with fixture answers, or in its error state")
     preview.add_argument("--reload", action="store_true")
 
+    purge = sub.add_parser("purge", help="remove abandoned drafts and their uploads, expired sessions and codes "
+                                         "(schedule it daily)")
+    purge.add_argument("--days", type=int, default=None,
+                       help="keep what changed within this many days (default: YSS_RETENTION_DAYS, 30)")
+
     args = parser.parse_args(argv)
+    if args.command == "purge":
+        from renderer.tools.purge import run_purge
+        return run_purge(args.days)
     if args.command == "lint":
         from renderer.tools.lint import run_explain, run_lint
         return run_explain(args.explain) if args.explain else run_lint(args.path)

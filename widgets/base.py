@@ -20,6 +20,18 @@ class FieldContext:
     identity: Any = None
     store: Any = None
     owner: str = ""
+    journey: str = ""                      # the draft's journey: uploads belong to it
+
+    def keep_upload(self, data: bytes, content_type: str, replacing: str | None = None) -> str:
+        """Store an upload for this draft; the one it replaces (if any) is removed, so each is kept once."""
+        upload = self.store.put_upload(self.owner, data, content_type, journey=self.journey)
+        if replacing and replacing != upload:
+            self.store.delete_upload(self.owner, replacing)
+        return upload
+
+    def drop_upload(self, upload: str | None) -> None:
+        if upload:
+            self.store.delete_upload(self.owner, upload)
 
     def eval(self, name: str, default: Any = None) -> Any:
         expr = self.field.exprs.get(name)

@@ -90,7 +90,9 @@ class DocumentsWidget(Widget):
     def act(self, ctx: FieldContext, verb: str, form: Mapping[str, Any]) -> ActionResult:
         slots = {s["key"]: s for s in self.slots(ctx)}
         if verb.startswith("delete:"):
-            ctx.facts.pop(verb.removeprefix("delete:"), None)
+            key = verb.removeprefix("delete:")
+            if key in slots:
+                ctx.drop_upload(ctx.facts.pop(key, None))
             return ActionResult()
         if verb != "upload":
             return ActionResult(error="不支持的操作")
@@ -104,7 +106,7 @@ class DocumentsWidget(Widget):
             except ImageRejected as exc:
                 errors.append(f"{slot['label']}:{exc.message}")
                 continue
-            ctx.facts[key] = ctx.store.put_upload(ctx.owner, image.data, image.content_type)
+            ctx.facts[key] = ctx.keep_upload(image.data, image.content_type, replacing=ctx.facts.get(key))
         return ActionResult(error=";".join(errors) or None)
 
     def display(self, ctx: FieldContext, value: Any) -> Any:

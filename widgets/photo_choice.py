@@ -40,7 +40,7 @@ class PhotoChoiceWidget(Widget):
         if data:
             try:
                 image = process_upload(data)
-                upload = ctx.store.put_upload(ctx.owner, image.data, image.content_type)
+                upload = ctx.keep_upload(image.data, image.content_type)
             except ImageRejected:
                 upload = None
         ctx.facts[key] = upload or ""
@@ -75,11 +75,13 @@ class PhotoChoiceWidget(Widget):
             return ActionResult(error=ctx.field.prop("receipt_pattern_message", "相片回执号格式不正确"))
         data = ctx.services.provincial.photo_by_receipt(self._owner(ctx), receipt)
         popups = ctx.field.prop("popups") or {}
+        earlier = (ctx.facts.get(f"{ctx.field.id}.receipt_photo") or {}).get("upload")
         if not data:
+            ctx.drop_upload(earlier)
             ctx.facts.pop(f"{ctx.field.id}.receipt_photo", None)
             return ActionResult(popup=popups.get("receipt_not_found"), error=None if popups else "未查询到该相片")
         image = process_upload(data)
-        upload = ctx.store.put_upload(ctx.owner, image.data, image.content_type)
+        upload = ctx.keep_upload(image.data, image.content_type, replacing=earlier)
         ctx.facts[f"{ctx.field.id}.receipt_photo"] = {"upload": upload, "receipt": receipt}
         ctx.set("receipt", receipt)
         ctx.set("consent", "")          # fetching a receipt photo chooses it over the system photo

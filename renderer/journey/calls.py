@@ -1,7 +1,6 @@
 """The named service actions that buttons declare (`calls:`), bound to the adapters."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -9,12 +8,11 @@ from renderer.definition.build import PLACEHOLDER
 from renderer.definition.expressions import Expression, compile_expression
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import Call, Page
+from renderer.journey import submission
 from renderer.journey.evaluation import Evaluation, condition
 from renderer.services.base import Outcome
 from widgets import WIDGETS
 from widgets.display import show
-
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def run_call(call: Call, ev: Evaluation, form: Mapping[str, Any], journey_id: str) -> Outcome:
@@ -26,28 +24,10 @@ def run_call(call: Call, ev: Evaluation, form: Mapping[str, Any], journey_id: st
     if call.service == "eligibility_check":
         return provincial.eligibility(ev.identity, **args)
     if call.service == "submit_application":
-        return submit(ev, str(form.get("_submission", "")), journey_id)
+        return submission.submit(ev, journey_id, application_payload(ev))
     if call.service == "submit_cleanup":
         return provincial.submit_cleanup(ev.identity, list(args.get("cards") or []))
     raise ValueError(f"unknown service action {call.service}")
-
-
-def submit(ev: Evaluation, token: str, journey_id: str) -> Outcome:
-    """Write the application once per token: a double click or a replay gets the first result."""
-    if not TOKEN.match(token):
-        return Outcome("unavailable", "页面已过期,请刷新后重新提交")
-    owner = ev.identity.key
-    application, created = ev.store.claim_submission(owner, journey_id, token, application_payload(ev))
-    if not created:
-        if application.status == "accepted":
-            return Outcome("ok", data={"application_id": application.reference})
-        if application.status == "rejected":
-            return Outcome("rejected", application.reason)
-        return Outcome("unavailable", "申请正在提交中,请勿重复提交")
-    outcome = ev.services.provincial.submit(ev.identity, application_payload(ev))
-    status = {"ok": "accepted", "rejected": "rejected"}.get(outcome.code, "failed")
-    ev.store.finish_submission(application.id, status, outcome.reason, outcome.data.get("application_id"))
-    return outcome
 
 
 def application_payload(ev: Evaluation) -> dict[str, Any]:

@@ -1,18 +1,24 @@
 """What happens when a citizen opens or posts a page, independent of HTTP: the web layer renders the answer."""
 from __future__ import annotations
 
-import secrets
+import functools
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from renderer.definition.model import Button, Definition, Journey, Link, Page, Route
+from renderer.journey import submission
 from renderer.journey.calls import confirm_rows, fill, run_call
+from renderer.journey.drafts import DraftConflict, Drafts
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
 from renderer.services.base import Identity, Outcome, Services
+from renderer.store.base import utcnow as submission_now
 from widgets import WIDGETS, ActionResult
 
 DEFAULT_BANNER = "您修改的信息需要补充“{title}”,填写完成后将返回信息确认"
 FACE_PENDING = "_face"
+CONFLICT_MESSAGE = "您在其他窗口或设备上同时修改了本页内容,以下内容已显示为最新保存的信息,请核对后重新操作"
+CONFLICT_FIELD = "此项已在其他窗口修改,现显示最新保存的内容"
+STALE_CONFIRM = "申请信息已在其他窗口修改,请核对以下最新信息后再提交"
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,21 @@ class PageView:
     page: Page
     data: dict[str, Any]
     status: int = 200
+    template: str = "page.html"
+
+
+Answer = TypeVar("Answer")
+
+
+def _conflicts_shown(method: Callable[..., Answer]) -> Callable[..., Answer]:
+    """A save that collided with another tab's: the other's answers were kept; show the page again with them."""
+    @functools.wraps(method)
+    def guarded(self: "Engine", identity: Identity, journey: Journey, page_id: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, identity, journey, page_id, *args, **kwargs)
+        except DraftConflict as conflict:
+            return self.conflict_view(identity, journey, page_id, conflict.keys)
+    return guarded
 
 
 def _items_from(block: Any, env: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -63,6 +84,34 @@ def _outcome_env(outcome: Outcome | None) -> dict[str, Any]:
     return {"code": outcome.code, "reason": outcome.reason, **outcome.data} if outcome else {}
 
 
+def _form_version(form: Mapping[str, Any]) -> int | None:
+    """The draft version the posted page was shown at (a hidden field); None from a client that sends none."""
+    text = form.get("_version")
+    return int(text) if isinstance(text, str) and text.isdigit() and len(text) < 12 else None
+
+
+def _posted_verdict(draft: Draft, key: str, posted: str, seen: int | None) -> str:
+    """take: store what was posted; keep: another tab changed it since and this one did not; conflict: both did."""
+    current = draft.raw.get(key, "")
+    stamp = draft.stamps.get(key)
+    if posted == current or seen is None or stamp is None or stamp[0] <= seen:
+        return "take"
+    return "keep" if posted == (stamp[1] or "") else "conflict"
+
+
+def _stale_confirm(draft: Draft, seen: int | None) -> bool:
+    """信息确认 was shown before an answer changed: what it showed is not what would be sent."""
+    return seen is not None and any(stamp[0] > seen for stamp in draft.stamps.values())
+
+
+def _link_button(label: str, url: str | None) -> dict[str, Any]:
+    """A popup or result button; one that changes the draft (starting again) is a POST, never a GET."""
+    return {"label": label, "url": url, "post": bool(url) and url.endswith(RESTART)}
+
+
+RESTART = "/restart"
+
+
 def page_url(journey_id: str, page_id: str, edit: bool = False) -> str:
     return f"/j/{journey_id}/{page_id}" + ("?edit=1" if edit else "")
 
@@ -70,6 +119,7 @@ def page_url(journey_id: str, page_id: str, edit: bool = False) -> str:
 class Engine:
     def __init__(self, definition: Definition, services: Services, store: Any) -> None:
         self.definition, self.services, self.store = definition, services, store
+        self.drafts = Drafts(store)
 
     def journey(self, journey_id: str) -> Journey | None:
         return self.definition.journeys.get(journey_id)
@@ -78,11 +128,23 @@ class Engine:
 
     def evaluate(self, identity: Identity, journey: Journey, draft: Draft | None = None) -> Evaluation:
         if draft is None:
-            draft = Draft.from_json(self.store.load_draft(identity.key, journey.id))
+            draft = self.drafts.load(identity.key, journey.id)
         return Evaluation(self.definition, journey, draft, identity, self.services, self.store)
 
     def save(self, ev: Evaluation) -> None:
-        self.store.save_draft(ev.identity.key, ev.journey.id, ev.draft.to_json())
+        """One transaction with a version check; raises DraftConflict when another tab changed the same answers."""
+        self.drafts.save(ev.identity.key, ev.journey.id, ev.draft)
+
+    def conflict_view(self, identity: Identity, journey: Journey, page_id: str, keys: set[str]) -> Redirect | PageView:
+        ev = self.evaluate(identity, journey)
+        page = journey.page(page_id)
+        if page is None or not ev.reachable(page):
+            return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
+        owners = {key: f.id for f in page.fields for key in WIDGETS[f.kind].keys(f)}
+        fields = {owners[k] for k in keys if k in owners} | {k.split(".", 1)[0] for k in keys
+                                                              if k.split(".", 1)[0] in {f.id for f in page.fields}}
+        feedback = Feedback(errors={f: CONFLICT_FIELD for f in fields}, message=CONFLICT_MESSAGE)
+        return self.view(ev, page, feedback, status=409)
 
     # ------------------------------------------------------------------ GET
 
@@ -130,7 +192,7 @@ class Engine:
             if url:
                 return url
         elif link.goto == "start":
-            return f"/j/{journey.id}/restart"
+            return f"/j/{journey.id}{RESTART}"
         elif link.goto:
             return page_url(journey.id, link.goto)
         if link.journey:
@@ -138,6 +200,27 @@ class Engine:
             return url + (f"?return={journey.id}:{page_id}" if link.remember and page_id else "")
         return None
 
+    def _sent_application(self, ev: Evaluation, page: Page) -> Redirect | PageView | None:
+        """Back on 信息确认 after 确认提交: the result once it is settled, 正在提交 while it is being sent."""
+        application = submission.current(ev)
+        if application is None or application.status == "failed":
+            return None
+        button = next((b for b in page.buttons if any(c.service == "submit_application" for c in b.calls)), None)
+        if button is None:
+            return None
+        if application.settled:
+            return self._route(ev, page, button, submission.outcome_of(application), Feedback(), False)
+        return self.submitting_view(ev, page, application.lease_until is None
+                                    or application.lease_until <= submission_now())
+
+    def submitting_view(self, ev: Evaluation, page: Page, interrupted: bool = False) -> PageView:
+        """正在提交: what is happening and what to do; the page looks again by itself until there is a result."""
+        view = self.view(ev, page, Feedback())
+        view.template, view.status = "submitting.html", 202
+        view.data["interrupted"] = interrupted
+        return view
+
+    @_conflicts_shown
     def show(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False,
              why: bool = False) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
@@ -145,6 +228,10 @@ class Engine:
         if page is None or not ev.reachable(page):
             first = ev.first_incomplete() or journey.pages[0]
             return Redirect(page_url(journey.id, first.id))
+        if page.is_confirm:
+            sent = self._sent_application(ev, page)
+            if sent is not None:
+                return sent
         if self._prepare(ev, page):      # fetched something (the system photo): values may have changed
             self.save(ev)
             ev = self.evaluate(identity, journey, ev.draft)
@@ -160,6 +247,7 @@ class Engine:
 
     # ------------------------------------------------------------------ POST
 
+    @_conflicts_shown
     def post(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any],
              edit: bool = False) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
@@ -167,9 +255,12 @@ class Engine:
         if page is None or not ev.reachable(page):      # a stale tab: back to where the citizen really is
             return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
         feedback = Feedback()
+        action = str(form.get("_action", ""))
         self._apply(ev, page, form, feedback)
         ev = self.evaluate(identity, journey, ev.draft)
-        action = str(form.get("_action", ""))
+        if feedback.message == CONFLICT_MESSAGE:     # another tab changed answers this one still showed old
+            self.save(ev)
+            return self.view(self.evaluate(identity, journey, ev.draft), page, feedback, edit=edit, status=409)
         if action.startswith("field:"):
             result = self._field_action(ev, page, action, form, feedback)
             self.save(ev)
@@ -183,6 +274,7 @@ class Engine:
             return self.view(ev, page, feedback, edit=edit)
         return self._press(ev, page, buttons[index], index, form, feedback, edit)
 
+    @_conflicts_shown
     def refresh(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
         """Keep what was typed and show the page again (a choice changed what is shown); no checks."""
         ev = self.evaluate(identity, journey)
@@ -198,14 +290,21 @@ class Engine:
         return self.view(ev, page, feedback, edit=form.get("_edit") == "1")
 
     def _apply(self, ev: Evaluation, page: Page, form: Mapping[str, Any], feedback: Feedback, files: bool = True) -> None:
-        """Copy the page's posted answers into the draft; only keys the visible fields own are taken."""
+        """Copy the page's posted answers into the draft; only keys the visible fields own are taken. An answer
+        that another tab changed after this page was shown is kept as the other tab left it."""
+        seen = _form_version(form)
         for f in page.fields:
             if f.id not in ev.visible:
                 continue
             widget = WIDGETS[f.kind]
             for key in widget.keys(f):
                 value = form.get(key, "")
-                ev.draft.raw[key] = value[:2000] if isinstance(value, str) else ""
+                value = value[:2000] if isinstance(value, str) else ""
+                verdict = _posted_verdict(ev.draft, key, value, seen)
+                if verdict == "conflict":
+                    feedback.errors[f.id], feedback.message = CONFLICT_FIELD, CONFLICT_MESSAGE
+                if verdict == "take":
+                    ev.draft.raw[key] = value
             if files and getattr(widget, "accepts_files", False):
                 result = widget.act(ev.context(f), "upload", form)
                 if result.error:
@@ -218,6 +317,8 @@ class Engine:
         if f is None:
             feedback.message = "页面已更新,请重新操作"
             return None
+        if verb == "upload" and getattr(WIDGETS[f.kind], "accepts_files", False):
+            return None       # the posted files were taken with the answers (_apply): each is stored once
         result: ActionResult = WIDGETS[f.kind].act(ev.context(f), verb, form)
         if result.error:
             feedback.errors[f.id] = result.error
@@ -244,6 +345,9 @@ class Engine:
             self.save(ev)
             feedback.message = "请先完成本页操作"
             return self.view(ev, page, feedback, edit=edit, status=422)
+        if page.is_confirm and _stale_confirm(ev.draft, _form_version(form)):
+            feedback.message = STALE_CONFIRM
+            return self.view(ev, page, feedback, edit=edit, status=409)
         if button.confirm and form.get("_confirmed") != "1":
             self.save(ev)
             feedback.popup, feedback.proceed = button.confirm, f"button:{index}"
@@ -268,6 +372,9 @@ class Engine:
             if call.service == "face_check":
                 continue
             outcome = run_call(call, ev, form, ev.journey.id)
+            if outcome.code == submission.SUBMITTING:
+                self.save(ev)
+                return self.submitting_view(ev, page)
             if not outcome.ok:
                 break
             if call.keep:
@@ -306,10 +413,10 @@ class Engine:
         if route.result:
             ev.draft.outcome = {"result": route.result, "code": outcome.code, "reason": outcome.reason,
                                 "application_id": outcome.data.get("application_id")}
-            ev.draft.facts.pop("_submission", None)     # a new attempt gets a new token
+            ev.draft.facts.pop(submission.SUBMISSION, None)     # settled: a new attempt gets a new key
             if outcome.ok:      # submitted: the next visit starts a new application (the return point stays)
                 kept = {RETURN: ev.draft.facts[RETURN]} if RETURN in ev.draft.facts else {}
-                ev.draft = Draft(outcome=ev.draft.outcome, facts=kept)
+                ev.draft = ev.draft.fresh(outcome=ev.draft.outcome, facts=kept)
             self.save(ev)
             return Redirect(f"/j/{journey.id}/result/{route.result}")
         self.save(ev)
@@ -323,6 +430,7 @@ class Engine:
         pending = ev.draft.facts.get(FACE_PENDING)
         return pending if pending and pending.get("page") == page_id else None
 
+    @_conflicts_shown
     def face_done(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
         pending = ev.draft.facts.pop(FACE_PENDING, None)
@@ -344,7 +452,7 @@ class Engine:
         if result is None or outcome.get("result") != result_id:
             return self.start(identity, journey)
         env = {**ev.env, "outcome": outcome}
-        buttons = [{"label": link.label, "url": self.link_url(ev, None, link) or f"/j/{journey.id}"}
+        buttons = [_link_button(link.label, self.link_url(ev, None, link) or f"/j/{journey.id}")
                    for link in result.buttons]
         return {"result": result, "text": fill(result.text, env), "buttons": buttons}
 
@@ -352,7 +460,7 @@ class Engine:
         """返回首页 after a result: a finished application's draft is cleared; a failed one is kept."""
         ev = self.evaluate(identity, journey)
         if ev.draft.outcome and ev.draft.outcome.get("code") == "ok":
-            ev.draft = Draft()
+            ev.draft = ev.draft.fresh()
         ev.draft.outcome = None
         ev.draft.done.pop(journey.pages[0].id, None)     # the guide is read and agreed again
         self.save(ev)
@@ -382,7 +490,7 @@ class Engine:
         if feedback.popup and feedback.popup in journey.popups:
             spec = journey.popups[feedback.popup]
             env = {**ev.env, "outcome": _outcome_env(feedback.outcome)}
-            buttons = [{"label": b.label, "url": self.link_url(ev, page.id, b)} for b in spec.buttons]
+            buttons = [_link_button(b.label, self.link_url(ev, page.id, b)) for b in spec.buttons]
             if feedback.proceed and buttons:      # a confirmation: its last button carries out the action
                 buttons[-1]["proceed"] = feedback.proceed
             popup = {"title": spec.title, "text": fill(spec.text, env), "buttons": buttons}
@@ -394,8 +502,8 @@ class Engine:
             confirm = confirm_rows(ev, page)
             for section in confirm:
                 section["edit_url"] = page_url(journey.id, section["edit"], edit=True) if section["edit"] else None
-            if "_submission" not in ev.draft.facts:
-                ev.draft.facts["_submission"] = secrets.token_urlsafe(24)
+            if submission.SUBMISSION not in ev.draft.facts:     # the idempotency key, held with the draft
+                submission.token(ev)
                 self.save(ev)
         buttons = [{"label": b.label, "value": f"button:{i}", "disabled": not condition(b.enabled, ev.env)}
                    for i, b in enumerate(page.buttons)]
@@ -404,7 +512,7 @@ class Engine:
                   for b in page.blocks]
         data = {"blocks": blocks, "sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
                 "banner": banner, "edit": edit, "buttons": buttons, "confirm": confirm,
-                "submission": ev.draft.facts.get("_submission"), "steps": steps,
+                "version": ev.draft.version, "steps": steps,
                 "step_index": steps.index(page.step) + 1 if page.step in steps else None,
                 "action_url": page_url(journey.id, page.id, edit=edit),
                 "refresh_url": f"/j/{journey.id}/{page.id}/refresh"}

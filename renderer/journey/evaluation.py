@@ -1,6 +1,7 @@
 """One citizen's draft read through a journey: typed values, what is visible, what is missing, which page is next."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -19,21 +20,34 @@ RETURN = "_return"       # facts key: the page that `goto: return` leads back to
 
 @dataclass
 class Draft:
-    """What is stored per citizen and journey; every request reads it and writes it back."""
+    """What is stored per citizen and journey; every request reads it and writes it back (renderer/journey/drafts.py)."""
 
     raw: dict[str, str] = field(default_factory=dict)       # answers as typed, by form key
     facts: dict[str, Any] = field(default_factory=dict)     # server-written: uploads, verified phones
     done: dict[str, str] = field(default_factory=dict)      # page id -> fingerprint of its answers when passed
     outcome: dict[str, Any] | None = None                   # the last submission's result
+    # raw key -> [the version that last changed it, the value before]: tells a stale tab's post from a real edit
+    stamps: dict[str, list[Any]] = field(default_factory=dict)
+    version: int | None = None                              # as stored; None: not stored yet
+    base: dict[str, Any] | None = None                      # the stored state this copy was read from
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None) -> "Draft":
+    def from_json(cls, data: Mapping[str, Any] | None, version: int | None = None) -> "Draft":
         data = data or {}
-        return cls(dict(data.get("raw") or {}), dict(data.get("facts") or {}), dict(data.get("done") or {}),
-                   data.get("outcome"))
+        draft = cls(dict(data.get("raw") or {}), dict(data.get("facts") or {}), dict(data.get("done") or {}),
+                    data.get("outcome"), dict(data.get("stamps") or {}), version)
+        draft.base = copy.deepcopy(draft.to_json()) if version is not None else None
+        return draft
 
     def to_json(self) -> dict[str, Any]:
-        return {"raw": self.raw, "facts": self.facts, "done": self.done, "outcome": self.outcome}
+        return {"raw": self.raw, "facts": self.facts, "done": self.done, "outcome": self.outcome,
+                "stamps": self.stamps}
+
+    def fresh(self, **kept: Any) -> "Draft":
+        """An empty draft that replaces this one in the store (same version line)."""
+        new = Draft(**kept)
+        new.version, new.base = self.version, self.base
+        return new
 
 
 def condition(value: Condition, env: Mapping[str, Any]) -> bool:
@@ -99,7 +113,7 @@ class Evaluation:
     def context(self, f: Field) -> FieldContext:
         return FieldContext(field=f, raw=self.draft.raw, facts=self.draft.facts, env=self.env,
                             services=self.services, identity=self.identity, store=self.store,
-                            owner=getattr(self.identity, "key", ""))
+                            owner=getattr(self.identity, "key", ""), journey=self.journey.id)
 
     def value(self, field_id: str) -> Any:
         return self.env.get(field_id) if field_id in self.visible else None

@@ -80,7 +80,8 @@ class Provincial(Protocol):
     def cards_to_clean(self, identity: Identity) -> list[dict[str, Any]]:
         """The cards issued elsewhere in Guangdong that a one-person-one-card cleanup would cancel."""
     def submit_cleanup(self, identity: Identity, cards: list[dict[str, Any]]) -> Outcome: ...
-    def submit(self, identity: Identity, application: Mapping[str, Any]) -> Outcome: ...
+    def submit(self, identity: Identity, application: Mapping[str, Any], idempotency_key: str) -> Outcome:
+        """Send an application; the same key sent again is the same application (its first answer comes back)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The simulated 粤省事 channel and provincial system, driven by shared/spec/personas.yaml.
+"""The simulated 粤省事 channel and provincial system, driven by data/personas.yaml (a copy of the contract's demo people).
 
 It follows shared/spec/simulated-channel.md: codes are 6 digits, live 5 minutes, may be re-sent after 60 s,
 and five wrong entries void them; face checks are single-use and expire; the back office can be set to fail.
@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import random
 import secrets
-import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from ruamel.yaml import YAML
 
 from renderer.services.base import OK, Identity, Outcome, SentCode, Services
+from renderer.store.records import Records
 from renderer.uploads.images import make_placeholder_portrait
 
 CODE_LIFETIME = dt.timedelta(minutes=5)
@@ -25,6 +26,7 @@ RESEND_AFTER = dt.timedelta(seconds=60)
 MAX_WRONG = 5
 MAX_SENDS_PER_DAY = 10
 FACE_LIFETIME = dt.timedelta(minutes=5)
+SIM_MEMORY = dt.timedelta(days=30)      # how long the simulated back office remembers a cleanup or a submission
 
 
 def _now() -> dt.datetime:
@@ -80,74 +82,80 @@ class SimulatedSignIn:
 
 
 class SimulatedFaceCheck:
-    """The citizen presses 模拟核验通过 or 模拟核验不通过; evidence {'result': 'pass'} is a pass."""
+    """The citizen presses 模拟核验通过 or 模拟核验不通过; evidence {'result': 'pass'} is a pass.
 
-    def __init__(self) -> None:
-        self._challenges: dict[str, tuple[str, dt.datetime]] = {}
-        self._lock = threading.Lock()
+    Challenges are records in the store, so whichever worker shows the result page can complete them.
+    """
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
 
     def begin(self, identity: Identity, purpose: str) -> str:
         challenge = secrets.token_urlsafe(16)
-        with self._lock:
-            self._challenges[challenge] = (identity.key, _now() + FACE_LIFETIME)
+        self.records.put("face", challenge, {"owner": identity.key, "purpose": purpose}, _now() + FACE_LIFETIME)
         return challenge
 
     def complete(self, challenge: str, identity: Identity, evidence: Mapping[str, str]) -> bool:
-        with self._lock:
-            owner, expires = self._challenges.pop(challenge, ("", _now()))
-        return owner == identity.key and _now() < expires and evidence.get("result") == "pass"
+        found = self.records.take("face", challenge)       # single use, and gone once expired
+        return bool(found) and found.get("owner") == identity.key and evidence.get("result") == "pass"
 
 
-@dataclass
-class _CodeState:
-    code: str = ""
-    expires_at: dt.datetime = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    resend_at: dt.datetime = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    wrong: int = 0
-    day: dt.date | None = None
-    sent_today: int = 0
+def _code_hash(phone: str, code: str) -> str:
+    """Codes are kept hashed: a copy of the store does not give away a code that is still valid."""
+    return hashlib.sha256(f"{phone}:{code}".encode()).hexdigest()
 
 
 class SimulatedSms:
-    """Sends nothing: the code is handed back as the text a phone would show, for the page to display."""
+    """Sends nothing: the code is handed back as the text a phone would show, for the page to display.
 
-    def __init__(self) -> None:
-        self._codes: dict[str, _CodeState] = {}
-        self._lock = threading.Lock()
+    Each phone's state (code, expiry, resend time, wrong tries, sends today) is one record in the store.
+    """
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
 
     def send_code(self, phone: str, now: dt.datetime | None = None) -> SentCode:
         now = now or _now()
-        with self._lock:
-            state = self._codes.setdefault(phone, _CodeState())
-            if now < state.resend_at:
-                wait = int((state.resend_at - now).total_seconds()) + 1
-                return SentCode(False, state.resend_at, error=f"验证码已发送,请{wait}秒后再重新获取")
-            if state.day != now.date():
-                state.day, state.sent_today = now.date(), 0
-            if state.sent_today >= MAX_SENDS_PER_DAY:
-                return SentCode(False, now + dt.timedelta(days=1), error="今日获取验证码次数已达上限,请明天再试")
-            state.code = f"{secrets.randbelow(1_000_000):06d}"
-            state.expires_at, state.resend_at = now + CODE_LIFETIME, now + RESEND_AFTER
-            state.wrong, state.sent_today = 0, state.sent_today + 1
-            text = f"【粤省事】模拟短信:您的验证码为{state.code},5分钟内有效,请勿泄露。"
-            return SentCode(True, state.resend_at, state.expires_at, demo_text=text)
+
+        def send(state: dict[str, Any] | None) -> tuple[dict[str, Any], dt.datetime, SentCode]:
+            state = state or {}
+            keep = now + dt.timedelta(days=1)
+            resend_at = dt.datetime.fromisoformat(state["resend_at"]) if state.get("resend_at") else now
+            if now < resend_at:
+                wait = int((resend_at - now).total_seconds()) + 1
+                return state, keep, SentCode(False, resend_at, error=f"验证码已发送,请{wait}秒后再重新获取")
+            if state.get("day") != now.date().isoformat():
+                state.update(day=now.date().isoformat(), sent_today=0)
+            if state["sent_today"] >= MAX_SENDS_PER_DAY:
+                return state, keep, SentCode(False, now + dt.timedelta(days=1), error="今日获取验证码次数已达上限,请明天再试")
+            code = f"{secrets.randbelow(1_000_000):06d}"
+            expires_at, resend_at = now + CODE_LIFETIME, now + RESEND_AFTER
+            state.update(code=_code_hash(phone, code), expires_at=expires_at.isoformat(),
+                         resend_at=resend_at.isoformat(), wrong=0, sent_today=state["sent_today"] + 1)
+            text = f"【粤省事】模拟短信:您的验证码为{code},5分钟内有效,请勿泄露。"
+            return state, keep, SentCode(True, resend_at, expires_at, demo_text=text)
+
+        return self.records.change("sms", phone, send, now)
 
     def verify(self, phone: str, code: str, now: dt.datetime | None = None) -> str:
         now = now or _now()
-        with self._lock:
-            state = self._codes.get(phone)
-            if state is None or not state.code:
-                return "voided" if state is not None and state.wrong >= MAX_WRONG else "none"
-            if now >= state.expires_at:
-                return "expired"
-            if not secrets.compare_digest(state.code, code.strip()):
-                state.wrong += 1
-                if state.wrong >= MAX_WRONG:
-                    state.code = ""
-                    return "voided"
-                return "wrong"
-            state.code = ""      # a code is good for one successful check
-            return "ok"
+
+        def check(state: dict[str, Any] | None) -> tuple[dict[str, Any] | None, dt.datetime, str]:
+            keep = now + dt.timedelta(days=1)
+            if state is None or not state.get("code"):
+                return state, keep, "voided" if state is not None and state.get("wrong", 0) >= MAX_WRONG else "none"
+            if now >= dt.datetime.fromisoformat(state["expires_at"]):
+                return state, keep, "expired"
+            if not secrets.compare_digest(state["code"], _code_hash(phone, code.strip())):
+                state["wrong"] = state.get("wrong", 0) + 1
+                if state["wrong"] >= MAX_WRONG:
+                    state["code"] = ""
+                    return state, keep, "voided"
+                return state, keep, "wrong"
+            state["code"] = ""      # a code is good for one successful check
+            return state, keep, "ok"
+
+        return self.records.change("sms", phone, check, now)
 
 
 class SimulatedProvincial:
@@ -157,23 +165,29 @@ class SimulatedProvincial:
     submit_cleanup) to its own rate, so that one step can be made to fail on purpose.
     """
 
-    def __init__(self, personas: Personas, failure_rate: float | Mapping[str, float] = 0.0) -> None:
+    def __init__(self, personas: Personas, records: Records, failure_rate: float | Mapping[str, float] = 0.0,
+                 latency: float | Mapping[str, float] = 0.0) -> None:
         self.personas = personas
-        self.failure_rate = failure_rate
+        self.records = records            # what the provincial system remembers: cleanups, submissions by key
+        self.failure_rate, self.latency = failure_rate, latency
         self._random = random.Random()
-        self._cleaned: set[str] = set()      # people whose cards elsewhere were cleaned up
-        self._lock = threading.Lock()
 
     def forget(self, id_number: str) -> None:
         """Undo what the demo did for this person (a cleanup), so every walk through starts the same."""
-        with self._lock:
-            self._cleaned.discard(id_number)
+        self.records.remove("sim.cleaned", _person_key(id_number))
+
+    def _cleaned(self, id_number: str) -> bool:
+        return self.records.get("sim.cleaned", _person_key(id_number)) is not None
 
     def _persona(self, identity: Identity) -> Persona | None:
         return self.personas.by_number.get(identity.id_number)
 
     def _busy(self, call: str) -> bool:
-        rate = self.failure_rate if isinstance(self.failure_rate, (int, float)) else self.failure_rate.get(call, 0.0)
+        """Each call takes its latency, then fails at its rate, as a busy back office would."""
+        delay = _per_call(self.latency, call)
+        if delay > 0:
+            time.sleep(delay)
+        rate = _per_call(self.failure_rate, call)
         return rate > 0 and self._random.random() < rate
 
     def precheck(self, identity: Identity) -> Outcome:
@@ -197,7 +211,7 @@ class SimulatedProvincial:
             return Outcome("ineligible", "未查询到您的参保信息")
         if applicant:
             return self._minor(persona, applicant, applicant_name, relationship)
-        if persona.outcome == "cards_elsewhere" and identity.id_number not in self._cleaned:
+        if persona.outcome == "cards_elsewhere" and not self._cleaned(identity.id_number):
             cities = "、".join(str(c["issuing_city"]) for c in persona.raw.get("cards") or [])
             return Outcome("cards_elsewhere", f"您名下已有{cities}发行的社保卡")
         return OK
@@ -224,7 +238,7 @@ class SimulatedProvincial:
 
     def cards_to_clean(self, identity: Identity) -> list[dict[str, Any]]:
         persona = self._persona(identity)
-        if persona is None or identity.id_number in self._cleaned:
+        if persona is None or self._cleaned(identity.id_number):
             return []
         return [{"name": identity.name, "id_number": identity.id_number, "ssn": identity.id_number,
                  "card_number": str(c["card_number"]), "issuing_city": str(c["issuing_city"]), "bank": str(c["bank"]),
@@ -237,24 +251,45 @@ class SimulatedProvincial:
         expected = {c["card_number"] for c in self.cards_to_clean(identity)}
         if not expected or {str(c.get("card_number")) for c in cards} != expected:
             return Outcome("rejected", "待清理的社保卡信息已变化,请重新办理")
-        with self._lock:
-            self._cleaned.add(identity.id_number)
+        self.records.put("sim.cleaned", _person_key(identity.id_number), {"at": _now().isoformat()},
+                         _now() + SIM_MEMORY)
         return Outcome("ok", data={"application_id": f"QL{_now():%Y%m%d}{secrets.randbelow(10**6):06d}"})
 
-    def submit(self, identity: Identity, application: Mapping[str, Any]) -> Outcome:
-        applicant = (application.get("applicant") or {}).get("id_number")
-        persona = self.personas.by_number.get(str(applicant).upper()) if applicant else self._persona(identity)
+    def submit(self, identity: Identity, application: Mapping[str, Any], idempotency_key: str) -> Outcome:
+        """A repeat of the same key gets the first answer: a retry after a lost reply makes no second application."""
         if self._busy("submit"):
             return Outcome("unavailable")
-        if persona is not None and persona.outcome == "submit_rejected":
-            return Outcome("rejected", persona.reject_reason or "申请信息校验不通过")
-        number = f"SB{_now():%Y%m%d}{secrets.randbelow(10**6):06d}"
-        return Outcome("ok", data={"application_id": number})
+        applicant = (application.get("applicant") or {}).get("id_number")
+        persona = self.personas.by_number.get(str(applicant).upper()) if applicant else self._persona(identity)
+
+        def decide(seen: dict[str, Any] | None) -> tuple[dict[str, Any], dt.datetime, dict[str, Any]]:
+            if seen is None:
+                if persona is not None and persona.outcome == "submit_rejected":
+                    seen = {"code": "rejected", "reason": persona.reject_reason or "申请信息校验不通过"}
+                else:
+                    seen = {"code": "ok", "application_id": f"SB{_now():%Y%m%d}{secrets.randbelow(10**6):06d}"}
+            return seen, _now() + SIM_MEMORY, seen
+
+        answer = self.records.change("sim.submission", idempotency_key, decide)
+        if answer["code"] == "ok":
+            return Outcome("ok", data={"application_id": answer["application_id"]})
+        return Outcome(answer["code"], answer.get("reason"))
 
 
-def simulated_services(personas_path: Path, secret: bytes, failure_rate: float | Mapping[str, float] = 0.0) -> Services:
-    """The default services: everything simulated from the demo people."""
+def _person_key(id_number: str) -> str:
+    """Records are keyed by a digest, not by the ID number itself."""
+    return hashlib.sha256(id_number.upper().encode()).hexdigest()[:32]
+
+
+def _per_call(setting: float | Mapping[str, float], call: str) -> float:
+    return float(setting) if isinstance(setting, (int, float)) else float(setting.get(call, 0.0))
+
+
+def simulated_services(personas_path: Path, secret: bytes, records: Records,
+                       failure_rate: float | Mapping[str, float] = 0.0,
+                       latency: float | Mapping[str, float] = 0.0) -> Services:
+    """The default services: everything simulated from the demo people; their memory is in the store's records."""
     personas = Personas(personas_path, secret)
-    provincial = SimulatedProvincial(personas, failure_rate)
-    return Services(sign_in=SimulatedSignIn(personas, provincial), face=SimulatedFaceCheck(), sms=SimulatedSms(),
-                    provincial=provincial)
+    provincial = SimulatedProvincial(personas, records, failure_rate, latency)
+    return Services(sign_in=SimulatedSignIn(personas, provincial), face=SimulatedFaceCheck(records),
+                    sms=SimulatedSms(records), provincial=provincial)

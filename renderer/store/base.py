@@ -1,8 +1,25 @@
-"""What the product keeps: drafts, uploads and submitted applications. SQLite now, PostgreSQL later."""
+"""What the product keeps: drafts, uploads, applications, sessions and short-lived records, on SQLite or PostgreSQL."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any
+
+LIVE_STATUSES = ("pending", "failed")    # not yet settled with the provincial system: at most one per applicant
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class StaleDraft(Exception):
+    """The draft changed since it was loaded: reload, merge, and save again."""
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    state: dict[str, Any]
+    version: int
 
 
 @dataclass(frozen=True)
@@ -16,20 +33,30 @@ class Application:
     id: int
     owner: str
     journey: str
-    token: str
+    token: str               # the idempotency key the provincial adapter receives
     status: str              # pending, accepted, rejected, failed
     reason: str | None
     reference: str | None    # the provincial system's application number
+    payload: dict[str, Any]
+    lease_until: dt.datetime | None = None   # a pending submission is being sent until then
+
+    @property
+    def settled(self) -> bool:
+        return self.status in ("accepted", "rejected")
 
 
-class Store(Protocol):
-    def load_draft(self, owner: str, journey: str) -> dict[str, Any] | None: ...
-    def save_draft(self, owner: str, journey: str, state: Mapping[str, Any]) -> None: ...
-    def delete_draft(self, owner: str, journey: str) -> None: ...
-    def put_upload(self, owner: str, data: bytes, content_type: str) -> str:
-        """Keep an upload; returns a random id that only its owner can read it back by."""
-    def get_upload(self, owner: str, upload_id: str) -> StoredUpload | None: ...
-    def claim_submission(self, owner: str, journey: str, token: str, payload: Mapping[str, Any]) -> tuple[Application, bool]:
-        """Record a submission once per token; returns (application, created). A replay gets the first one."""
-    def finish_submission(self, application_id: int, status: str, reason: str | None, reference: str | None) -> None: ...
-    def close(self) -> None: ...
+@dataclass(frozen=True)
+class Claim:
+    """What `claim_submission` decided: `send` the payload now, `wait` for another request, or it is `done`."""
+
+    application: Application
+    action: str      # send, wait, done, busy (another live application of this applicant holds the place)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    owner: str
+    csrf: str
+    expires_at: dt.datetime
+    last_seen_at: dt.datetime

@@ -14,7 +14,7 @@ from renderer.definition.errors import LoadError
 from renderer.definition.loader import load_forms
 from renderer.journey.engine import Engine, Feedback
 from renderer.journey.evaluation import Draft, Evaluation
-from renderer.store.sqlite import SqliteStore
+from renderer.store import open_store
 from renderer.tools.samples import sample_draft
 
 
@@ -63,7 +63,7 @@ def lint_page(errors: list[LoadError]) -> HTMLResponse:
 
 def preview_engine(engine: Engine) -> Engine:
     """An engine on a throwaway store: previews never touch citizens' drafts."""
-    return Engine(engine.definition, engine.services, SqliteStore(":memory:"))
+    return Engine(engine.definition, engine.services, open_store(":memory:"))
 
 
 def preview_view(engine: Engine, identity: Any, journey_id: str, page_id: str, state: str) -> Any:

@@ -8,7 +8,6 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
@@ -18,7 +17,7 @@ from starlette.templating import Jinja2Templates
 from renderer.definition.loader import load_forms, load_or_raise
 from renderer.journey.engine import Engine
 from renderer.services.simulator import simulated_services
-from renderer.store.sqlite import SqliteStore
+from renderer.store import open_store
 from renderer.web import analyst, routes
 from renderer.web.config import ROOT, Settings, load_settings
 from renderer.web.head import HeadAsGet
@@ -26,6 +25,7 @@ from renderer.web.health import healthz, readyz
 from renderer.web.limits import BodyLimits
 from renderer.web.logs import RequestLog
 from renderer.web.security import SecurityHeaders, security_headers
+from renderer.web.sessions import SessionMiddleware
 
 log = logging.getLogger("yss")
 HTMX = "htmx-2.0.11.min.js"
@@ -71,8 +71,9 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         definition, first_errors = loaded.definition, loaded.errors
     else:
         definition, first_errors = load_or_raise(settings.forms), []
-    services = simulated_services(settings.personas, settings.secret.encode(), settings.failure_rate)
-    store = SqliteStore(settings.database)
+    store = open_store(settings.database)
+    services = simulated_services(settings.personas, settings.secret.encode(), store.records, settings.failure_rate,
+                                  settings.sim_latency)
     app = Starlette(
         routes=[
             Route("/", routes.home),
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/logout", routes.logout, methods=["POST"]),
             Route("/uploads/{upload}", routes.upload),
             Route("/j/{journey}", routes.journey_start),
-            Route("/j/{journey}/restart", routes.journey_restart),
+            Route("/j/{journey}/restart", routes.journey_restart, methods=["POST"]),
             Route("/j/{journey}/result/{result}", routes.journey_result),
             Route("/j/{journey}/{page}", routes.journey_page, methods=["GET", "POST"]),
             Route("/j/{journey}/{page}/refresh", routes.journey_refresh, methods=["POST"]),
@@ -99,8 +100,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Middleware(BodyLimits, body_timeout=settings.body_timeout),
             Middleware(HeadAsGet),
             *([Middleware(analyst.ReloadForms)] if reload_forms else []),
-            Middleware(SessionMiddleware, secret_key=settings.secret, session_cookie="yss_session",
-                       same_site="lax", https_only=settings.https_cookies, max_age=8 * 3600),
+            Middleware(SessionMiddleware, secret=settings.secret, https_only=settings.https_cookies),
         ],
         exception_handlers={500: server_error, 404: not_found},
     )

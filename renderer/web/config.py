@@ -1,6 +1,7 @@
 """The one place that reads the environment (prefix YSS_)."""
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +16,15 @@ config = Config(env_prefix="")
 class Settings:
     host: str
     port: int
-    database: Path
+    database: str | Path          # a SQLite file, or postgresql://… (YSS_DB)
     forms: Path                   # the YAML the product serves (a copy elsewhere to try changes)
     personas: Path
     services: str                 # "simulator"; a real deployment names its adapters' module here
     failure_rate: float | dict[str, float]   # share of simulated back-office calls that fail (or per call)
     https_cookies: bool
     secret: str
+    retention_days: int = 30      # drafts and uploads of an abandoned application are purged after this (yss purge)
+    sim_latency: float | dict[str, float] = 0.0    # seconds each simulated back-office call takes (or per call)
     # Serving (renderer/web/server.py): worker processes and the timeouts that close idle or stalled clients.
     workers: int = 1
     header_timeout: float = 10.0   # seconds to send a request's headers, from connect or from its first byte
@@ -31,12 +34,26 @@ class Settings:
 
 
 def _secret(path: Path) -> str:
-    """A signing key kept beside the database, so a restart keeps people signed in."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """A signing key kept beside the database, so a restart keeps people signed in. Made once, atomically:
+    workers starting together must all read the same key."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)          # fails if another worker made it first: theirs is the key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text(encoding="utf-8").strip()
+
+
+def _data_folder(database: str) -> Path:
+    """Where the key lives: beside a SQLite file, else var/ of the repo."""
+    return Path(database).parent if "://" not in database else ROOT / "var"
 
 
 def _rates(text: str) -> float | dict[str, float]:
@@ -47,18 +64,20 @@ def _rates(text: str) -> float | dict[str, float]:
 
 
 def load_settings() -> Settings:
-    database = Path(config("YSS_DB", default=str(ROOT / "var" / "yss.sqlite3")))
-    secret = config("YSS_SECRET", default="") or _secret(database.parent / "secret.key")
+    database = config("YSS_DB", default=str(ROOT / "var" / "yss.sqlite3"))
+    secret = config("YSS_SECRET", default="") or _secret(_data_folder(database) / "secret.key")
     return Settings(
         host=config("YSS_HOST", default="127.0.0.1"),
         port=config("YSS_PORT", cast=int, default=8000),
         database=database,
         forms=Path(config("YSS_FORMS", default=str(ROOT / "forms"))),
-        personas=Path(config("YSS_PERSONAS", default=str(ROOT.parent / "shared" / "spec" / "personas.yaml"))),
+        personas=Path(config("YSS_PERSONAS", default=str(ROOT / "data" / "personas.yaml"))),
         services=config("YSS_SERVICES", default="simulator"),
         failure_rate=_rates(config("YSS_SIM_FAILURE_RATE", default="0")),
         https_cookies=config("YSS_HTTPS_COOKIES", cast=bool, default=False),
         secret=secret,
+        retention_days=config("YSS_RETENTION_DAYS", cast=int, default=30),
+        sim_latency=_rates(config("YSS_SIM_LATENCY", default="0")),
         workers=config("YSS_WORKERS", cast=int, default=Settings.workers),
         header_timeout=config("YSS_HEADER_TIMEOUT", cast=float, default=Settings.header_timeout),
         body_timeout=config("YSS_BODY_TIMEOUT", cast=float, default=Settings.body_timeout),

@@ -1,6 +1,7 @@
 """HTTP endpoints: each turns a request into a call on the engine and the answer into HTML."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -14,10 +15,14 @@ from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
 from renderer.web import analyst
 from renderer.web.htmx import HtmxDetails
-from renderer.web.security import csrf_ok, csrf_token
+from renderer.web import sessions
+from renderer.web.sessions import csrf_ok, csrf_token
 from widgets.display import mask_name
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+LOGIN_FAILURES = 10                          # unknown numbers from one address …
+LOGIN_WINDOW = dt.timedelta(minutes=10)      # … within this long, then sign-in waits for the window to pass
+LOGIN_LOCKED = "登录失败次数过多,请10分钟后再试"
 FORM_LIMITS = {"max_files": 12, "max_fields": 300, "max_part_size": 64 * 1024}
 
 
@@ -31,8 +36,8 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 
 
 def current_identity(request: Request) -> Identity | None:
-    key = request.session.get("user")
-    return request.app.state.services.sign_in.identity(key) if key else None
+    session = sessions.session_of(request)
+    return request.app.state.services.sign_in.identity(session.owner) if session else None
 
 
 def redirect(request: Request, url: str) -> Response:
@@ -79,19 +84,30 @@ async def login(request: Request) -> Response:
     if form is None or not csrf_ok(request, form):
         return render(request, "login.html", {"error": "页面已过期,请重新登录", "number": ""}, status=400)
     number = str(form.get("id_number", "")).strip()[:40]
-    identity = request.app.state.services.sign_in.sign_in(number) if number else None
+    if not number:
+        return render(request, "login.html", {"error": "请输入证件号码", "number": number}, status=401)
+    records, client = request.app.state.store.records, _client(request)
+    failures = await run_in_threadpool(records.get, "login.fail", client) or {}
+    if failures.get("n", 0) >= LOGIN_FAILURES:
+        return render(request, "login.html", {"error": LOGIN_LOCKED, "number": number}, status=429)
+    identity = await run_in_threadpool(request.app.state.services.sign_in.sign_in, number)
     if identity is None:
-        message = "请输入证件号码" if not number else "未找到该证件号码对应的粤省事用户,请核对后重新输入"
+        await run_in_threadpool(records.hit, "login.fail", client, LOGIN_FAILURES, LOGIN_WINDOW)
+        message = "未找到该证件号码对应的粤省事用户,请核对后重新输入"
         return render(request, "login.html", {"error": message, "number": number}, status=401)
-    request.session.clear()
-    request.session["user"] = identity.key
+    await run_in_threadpool(sessions.begin, request, identity.key)
     return RedirectResponse("/", status_code=303)
+
+
+def _client(request: Request) -> str:
+    """Whom a sign-in failure counts against: the peer address (a proxy in front would pass X-Forwarded-For)."""
+    return request.client.host if request.client else "unknown"
 
 
 async def logout(request: Request) -> Response:
     form = await read_form(request)
     if form is not None and csrf_ok(request, form):
-        request.session.clear()
+        await run_in_threadpool(sessions.end, request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -124,7 +140,7 @@ def page_response(request: Request, outcome: Redirect | PageView) -> Response:
     if isinstance(outcome, Redirect):
         return redirect(request, outcome.url)
     status = 200 if HtmxDetails.of(request).request else outcome.status
-    return render(request, "page.html", {"journey": outcome.journey, "page": outcome.page, **outcome.data},
+    return render(request, outcome.template, {"journey": outcome.journey, "page": outcome.page, **outcome.data},
                   status=status)
 
 

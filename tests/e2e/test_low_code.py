@@ -42,7 +42,7 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-PERSONAS = Path("/work/shared/spec/personas.yaml")
+PERSONAS = Path(__file__).resolve().parents[2] / "data" / "personas.yaml"
 SUCCESS_TEXT = "您已成功提交申请,您可前往广东人社APP或粤省事小程序【制卡进度查询】查看当前业务的办理进度"
 
 CITY = "云海新城市"

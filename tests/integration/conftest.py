@@ -13,7 +13,7 @@ from renderer.web.app import create_app
 from renderer.definition.loader import FORMS_DIR
 from renderer.web.config import Settings
 
-PERSONAS = Path(__file__).resolve().parents[3] / "shared" / "spec" / "personas.yaml"
+PERSONAS = Path(__file__).resolve().parents[2] / "data" / "personas.yaml"
 ZHANG = "440106199001011235"
 
 
@@ -85,8 +85,9 @@ class Citizen:
         assert self.last.url.path == "/j/adult/confirm", (self.last.url, self.errors())
         return self.last
 
-    def submission(self) -> str:
-        return re.search(r'name="_submission" value="([^"]+)"', self.last.text).group(1)
+    def version(self) -> str:
+        """The draft version the last page was shown at (its hidden `_version`)."""
+        return re.search(r'name="_version" value="(\d+)"', self.last.text).group(1)
 
 
 DETAILS = {"_action": "button:0", "ethnicity": "汉族", "id_longterm": "否", "id_valid_from": "2020-01-01",

@@ -9,7 +9,7 @@ from renderer.definition.loader import load_or_raise
 from renderer.journey.engine import Engine, Feedback, PageView, Redirect
 from renderer.journey.evaluation import RETURN, Draft
 from renderer.services.base import Identity, Outcome
-from renderer.store.sqlite import SqliteStore
+from renderer.store import open_store
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "forms" / "linked"
 ME = Identity(key="k1", name="江丽芝", id_number="440304198709234462", id_type="居民身份证", resident_type="mainland")
@@ -17,7 +17,7 @@ ME = Identity(key="k1", name="江丽芝", id_number="440304198709234462", id_typ
 
 @pytest.fixture
 def engine() -> Engine:
-    return Engine(load_or_raise(FIXTURE), services=None, store=SqliteStore(":memory:"))
+    return Engine(load_or_raise(FIXTURE), services=None, store=open_store(":memory:"))
 
 
 def popup_urls(view: PageView) -> list[str | None]:
@@ -41,7 +41,7 @@ def test_return_point_must_name_a_real_page(engine: Engine) -> None:
     side = engine.journey("side")
     engine.start(ME, side, return_to="main:nowhere")
     engine.start(ME, side, return_to="evil.example:check")
-    assert RETURN not in Draft.from_json(engine.store.load_draft(ME.key, "side")).facts
+    assert RETURN not in engine.drafts.load(ME.key, "side").facts
 
 
 def test_without_a_return_point_the_link_falls_back_to_its_journey(engine: Engine) -> None:
@@ -58,7 +58,7 @@ def test_a_confirmation_popup_comes_before_the_action(engine: Engine) -> None:
     assert [b["label"] for b in buttons] == ["取消", "确认"]
     assert buttons[0]["url"] is None and "proceed" not in buttons[0]          # 取消 only closes
     assert buttons[1]["proceed"] == "button:0"                                # 确认 carries out the action
-    assert Draft.from_json(engine.store.load_draft(ME.key, "side")).outcome is None
+    assert engine.drafts.load(ME.key, "side").outcome is None
 
 
 def test_an_outcome_can_put_its_reason_next_to_a_field(engine: Engine) -> None:

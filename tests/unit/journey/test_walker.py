@@ -10,7 +10,7 @@ from renderer.journey.calls import application_payload, confirm_rows
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.journey.evaluation import Draft, Evaluation
 from renderer.services.base import Identity
-from renderer.store.sqlite import SqliteStore
+from renderer.store import open_store
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "forms" / "branching"
 ME = Identity(key="k1", name="张伟", id_number="440106199001011235", id_type="居民身份证", resident_type="mainland")
@@ -23,7 +23,7 @@ def definition():
 
 @pytest.fixture
 def engine(definition):
-    return Engine(definition, services=None, store=SqliteStore(":memory:"))
+    return Engine(definition, services=None, store=open_store(":memory:"))
 
 
 def evaluate(definition, raw: dict[str, str], done: dict[str, str] | None = None) -> Evaluation:
@@ -88,7 +88,7 @@ def test_answers_on_pages_off_the_route_are_left_out(definition, engine) -> None
     post(engine, "method", {"method": "邮寄"})
     post(engine, "address", {"address": "广州市天河路1号"})
     post(engine, "method", {"method": "网点"}, edit=True)
-    draft = Draft.from_json(engine.store.load_draft(ME.key, "branching"))
+    draft = engine.drafts.load(ME.key, "branching")
     assert draft.raw["address"] == "广州市天河路1号"     # kept in the draft, in case they switch back
     ev = Evaluation(definition, definition.journeys["branching"], draft, ME)
     rows = confirm_rows(ev, ev.journey.page("confirm"))

@@ -7,9 +7,16 @@ from pathlib import Path
 import pytest
 
 from renderer.services.simulator import Personas, SimulatedFaceCheck, SimulatedProvincial, SimulatedSignIn, SimulatedSms
+from renderer.store import open_store
+from renderer.store.records import Records
 
-PERSONAS = Path(__file__).resolve().parents[4] / "shared" / "spec" / "personas.yaml"
+PERSONAS = Path(__file__).resolve().parents[3] / "data" / "personas.yaml"
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def memory() -> Records:
+    """The simulator keeps its memory in the store's records: here an in-memory store of its own."""
+    return open_store(":memory:").records
 
 
 def code_of(text: str) -> str:
@@ -17,13 +24,13 @@ def code_of(text: str) -> str:
 
 
 def test_code_is_six_digits_and_shown_as_a_simulated_sms() -> None:
-    sent = SimulatedSms().send_code("13600002819", now=T0)
+    sent = SimulatedSms(memory()).send_code("13600002819", now=T0)
     assert sent.ok and "模拟短信" in sent.demo_text
     assert len(code_of(sent.demo_text)) == 6 and code_of(sent.demo_text).isdigit()
 
 
 def test_resend_only_after_sixty_seconds() -> None:
-    sms = SimulatedSms()
+    sms = SimulatedSms(memory())
     sms.send_code("13600002819", now=T0)
     refused = sms.send_code("13600002819", now=T0 + dt.timedelta(seconds=30))
     assert not refused.ok and "31秒" in refused.error
@@ -31,13 +38,13 @@ def test_resend_only_after_sixty_seconds() -> None:
 
 
 def test_code_expires_after_five_minutes() -> None:
-    sms = SimulatedSms()
+    sms = SimulatedSms(memory())
     code = code_of(sms.send_code("13600002819", now=T0).demo_text)
     assert sms.verify("13600002819", code, now=T0 + dt.timedelta(minutes=5, seconds=1)) == "expired"
 
 
 def test_five_wrong_tries_void_the_code() -> None:
-    sms = SimulatedSms()
+    sms = SimulatedSms(memory())
     code = code_of(sms.send_code("13600002819", now=T0).demo_text)
     wrong = "000000" if code != "000000" else "111111"
     assert [sms.verify("13600002819", wrong, now=T0) for _ in range(5)] == ["wrong"] * 4 + ["voided"]
@@ -45,7 +52,7 @@ def test_five_wrong_tries_void_the_code() -> None:
 
 
 def test_a_code_is_good_once_and_only_for_its_number() -> None:
-    sms = SimulatedSms()
+    sms = SimulatedSms(memory())
     code = code_of(sms.send_code("13600002819", now=T0).demo_text)
     assert sms.verify("13711112222", code, now=T0) == "none"
     assert sms.verify("13600002819", code, now=T0) == "ok"
@@ -53,7 +60,7 @@ def test_a_code_is_good_once_and_only_for_its_number() -> None:
 
 
 def test_daily_send_limit() -> None:
-    sms = SimulatedSms()
+    sms = SimulatedSms(memory())
     results = [sms.send_code("13600002819", now=T0 + dt.timedelta(minutes=2 * i)).ok for i in range(11)]
     assert results == [True] * 10 + [False]
 
@@ -64,19 +71,19 @@ def personas() -> Personas:
 
 
 def test_personas_outcomes(personas: Personas) -> None:
-    provincial = SimulatedProvincial(personas)
+    provincial = SimulatedProvincial(personas, memory())
     sign_in = SimulatedSignIn(personas)
     assert provincial.precheck(sign_in.sign_in("440106199001011235")).ok
     assert provincial.precheck(sign_in.sign_in("440106199107071535")).code == "has_application"
     assert provincial.precheck(sign_in.sign_in("usa110088042512")).code == "not_online"
     assert provincial.eligibility(sign_in.sign_in("440304198709234462"), city="广州市").code == "cards_elsewhere"
-    rejected = provincial.submit(sign_in.sign_in("440104199303032645"), {})
+    rejected = provincial.submit(sign_in.sign_in("440104199303032645"), {}, idempotency_key="k-rejected")
     assert (rejected.code, rejected.reason) == ("rejected", "社会保障号检验位不符合检验规则")
     assert sign_in.sign_in("440106199001011234") is None
 
 
 def test_photo_receipts_belong_to_their_owner(personas: Personas) -> None:
-    provincial = SimulatedProvincial(personas)
+    provincial = SimulatedProvincial(personas, memory())
     liang = SimulatedSignIn(personas).sign_in("440103198805124565")
     assert provincial.photo_by_receipt(liang.id_number, "GZ2023072600018")
     assert provincial.photo_by_receipt(liang.id_number, "GZ2023080100533") is None
@@ -85,13 +92,13 @@ def test_photo_receipts_belong_to_their_owner(personas: Personas) -> None:
 
 
 def test_failure_rate_makes_calls_fail(personas: Personas) -> None:
-    provincial = SimulatedProvincial(personas, failure_rate=1.0)
+    provincial = SimulatedProvincial(personas, memory(), failure_rate=1.0)
     zhang = SimulatedSignIn(personas).sign_in("440106199001011235")
     assert provincial.eligibility(zhang, city="广州市").code == "unavailable"
 
 
 def test_face_challenge_is_single_use_and_owned(personas: Personas) -> None:
-    sign_in, face = SimulatedSignIn(personas), SimulatedFaceCheck()
+    sign_in, face = SimulatedSignIn(personas), SimulatedFaceCheck(memory())
     zhang, liu = sign_in.sign_in("440106199001011235"), sign_in.sign_in("440106199107071535")
     challenge = face.begin(zhang, "adult.guide")
     assert not face.complete(challenge, liu, {"result": "pass"})

@@ -7,6 +7,7 @@ from typing import Any
 
 from renderer.definition.model import Branch, City, Field, Position
 from renderer.services.simulator import SimulatedSms
+from renderer.store import open_store
 from widgets import WIDGETS, FieldContext
 from widgets.branch_picker import search
 from widgets.display import mask_id, mask_name, mask_phone
@@ -18,7 +19,7 @@ HERE = Position("test.yaml", 1, 1)
 def ctx(kind: str, raw: dict[str, str], env: dict[str, Any] | None = None, **props: Any) -> FieldContext:
     f = Field(id="f", kind=kind, label="标签", position=HERE, props=props)
     return FieldContext(field=f, raw=raw, facts={}, env=env or {"today": dt.date(2026, 11, 26)},
-                        services=SimpleNamespace(sms=SimulatedSms()))
+                        services=SimpleNamespace(sms=SimulatedSms(open_store(":memory:").records)))
 
 
 def check(kind: str, raw: dict[str, str], submitting: bool = False, **props: Any) -> str | None:

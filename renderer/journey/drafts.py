@@ -1,0 +1,113 @@
+"""A citizen's draft, loaded and saved so that nothing acknowledged is lost: every save names the version it was
+read at; when another request saved in between, the two are merged field by field, and only a true conflict (both
+changed the same answer differently) is reported — after the other side's answer has been kept."""
+from __future__ import annotations
+
+import copy
+import random
+import time
+from typing import Any, Mapping
+
+from renderer.journey.evaluation import Draft
+from renderer.store.base import StaleDraft
+
+MAX_MERGES = 40       # a save that keeps losing the race this often is refused rather than retried for ever
+BACKOFF_S = 0.002     # after a lost race, wait a little (growing, jittered) so two busy tabs stop colliding
+
+
+class DraftConflict(Exception):
+    """Both this request and another changed the same answers; the other's were kept."""
+
+    def __init__(self, keys: set[str]) -> None:
+        super().__init__(", ".join(sorted(keys)))
+        self.keys = keys
+
+
+def _merge_map(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any],
+               conflicts: set[str] | None) -> dict[str, Any]:
+    """Three-way merge of one map: each side's changes against `base`; where both changed a key differently,
+    theirs stays (it was acknowledged first) and the key is a conflict (or, with conflicts=None, dropped)."""
+    merged = dict(theirs)
+    for key in set(base) | set(mine):
+        mine_value, base_value = mine.get(key, _GONE), base.get(key, _GONE)
+        if mine_value == base_value:
+            continue                                   # not changed here: theirs (changed or not) stands
+        their_value = theirs.get(key, _GONE)
+        if their_value == base_value or their_value == mine_value:
+            _put(merged, key, mine_value)
+        elif conflicts is None:
+            merged.pop(key, None)                       # derived data (a page's fingerprint): recomputed later
+        else:
+            conflicts.add(key)
+    return merged
+
+
+_GONE = object()
+
+
+def _put(target: dict[str, Any], key: str, value: Any) -> None:
+    if value is _GONE:
+        target.pop(key, None)
+    else:
+        target[key] = value
+
+
+def merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """Merge a draft saved from a copy of `base` into the stored `theirs`; returns the state and the conflicting keys."""
+    conflicts: set[str] = set()
+    merged = {
+        "raw": _merge_map(base.get("raw") or {}, mine.get("raw") or {}, theirs.get("raw") or {}, conflicts),
+        "facts": _merge_map(base.get("facts") or {}, mine.get("facts") or {}, theirs.get("facts") or {}, conflicts),
+        "done": _merge_map(base.get("done") or {}, mine.get("done") or {}, theirs.get("done") or {}, None),
+        "stamps": dict(theirs.get("stamps") or {}),
+    }
+    mine_outcome, base_outcome = mine.get("outcome"), base.get("outcome")
+    merged["outcome"] = mine_outcome if mine_outcome != base_outcome else theirs.get("outcome")
+    return merged, conflicts
+
+
+def _stamp(state: dict[str, Any], stored: Mapping[str, Any], version: int) -> None:
+    """Note, for each answer this save changes, the version that changes it and the value it had."""
+    stamps = state.setdefault("stamps", {})
+    before = stored.get("raw") or {}
+    for key, value in (state.get("raw") or {}).items():
+        if before.get(key) != value:
+            stamps[key] = [version, before.get(key)]
+
+
+class Drafts:
+    """Drafts of one store, as the engine reads and writes them."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def load(self, owner: str, journey: str) -> Draft:
+        stored = self.store.load_draft(owner, journey)
+        return Draft.from_json(stored.state, stored.version) if stored else Draft()
+
+    def save(self, owner: str, journey: str, draft: Draft) -> None:
+        """Write the draft; on a race, merge with what was saved meanwhile and write again. The draft object is
+        updated in place to what is stored. Raises DraftConflict (after saving) when answers truly collided."""
+        base = draft.base or {}
+        state = copy.deepcopy(draft.to_json())
+        stored_state, version, conflicts, attempt = base, draft.version, set(), 0
+        for _ in range(MAX_MERGES):
+            _stamp(state, stored_state, (version or 0) + 1)
+            try:
+                new_version = self.store.save_draft(owner, journey, state, version)
+                break
+            except StaleDraft:
+                attempt += 1
+                time.sleep(random.uniform(0, BACKOFF_S * attempt))
+                current = self.store.load_draft(owner, journey)
+                stored_state = current.state if current else {}
+                version = current.version if current else None
+                state, found = merge(base, draft.to_json(), stored_state)
+                conflicts |= found
+        else:
+            raise DraftConflict({"*"})
+        fresh = Draft.from_json(state, new_version)
+        draft.raw, draft.facts, draft.done, draft.outcome = fresh.raw, fresh.facts, fresh.done, fresh.outcome
+        draft.stamps, draft.version, draft.base = fresh.stamps, fresh.version, fresh.base
+        if conflicts:
+            raise DraftConflict(conflicts)

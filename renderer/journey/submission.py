@@ -1,0 +1,78 @@
+"""确认提交 as a small state machine kept in the store: pending → accepted / rejected / failed.
+
+The idempotency key is issued with the draft, server-side (never taken from the form), and the provincial adapter
+receives it: a retry after a crash sends the same application again under the same key, so the province answers
+the first time's result instead of making a second application.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Any, Iterable
+
+from renderer.journey.evaluation import Evaluation
+from renderer.services.base import Outcome
+from renderer.store.base import Application
+
+SUBMISSION = "_submission"      # facts key: the idempotency key of this draft's application
+SUBMITTING = "submitting"       # outcome code: another request is sending it; show 正在提交
+STATUS_OF = {"ok": "accepted", "rejected": "rejected"}      # any other answer: failed (nothing was received)
+
+
+def token(ev: Evaluation) -> str:
+    """This draft's idempotency key, made when the confirm page is first shown."""
+    found = ev.draft.facts.get(SUBMISSION)
+    if not found:
+        found = ev.draft.facts[SUBMISSION] = secrets.token_urlsafe(24)
+    return str(found)
+
+
+def current(ev: Evaluation) -> Application | None:
+    found = ev.draft.facts.get(SUBMISSION)
+    return ev.store.application(str(found)) if found else None
+
+
+def outcome_of(application: Application) -> Outcome:
+    """A settled application's answer, as the confirm button's routes expect it."""
+    if application.status == "accepted":
+        return Outcome("ok", data={"application_id": application.reference})
+    if application.status == "rejected":
+        return Outcome("rejected", application.reason)
+    return Outcome("unavailable", application.reason)
+
+
+def submit(ev: Evaluation, journey_id: str, payload: dict[str, Any]) -> Outcome:
+    """Claim the application, send it if this request holds the claim, and settle it with the answer."""
+    key = token(ev)
+    applicant = str((payload.get("applicant") or {}).get("id_number") or ev.identity.id_number)
+    claim = ev.store.claim_submission(ev.identity.key, journey_id, applicant, key, payload)
+    if claim.action == "done":
+        return outcome_of(claim.application)
+    if claim.action == "wait":
+        return Outcome(SUBMITTING)
+    if claim.action == "busy":
+        return Outcome("unavailable", "该申领人已有一笔申请正在提交,请稍后查看办理结果")
+    outcome = ev.services.provincial.submit(ev.identity, claim.application.payload, idempotency_key=key)
+    status = STATUS_OF.get(outcome.code, "failed")
+    ev.store.finish_submission(claim.application.id, status, outcome.reason, outcome.data.get("application_id"),
+                               uploads_kept=upload_ids(claim.application.payload))
+    return outcome
+
+
+def upload_ids(payload: Any) -> Iterable[str]:
+    """Every upload an application shows (its images' addresses end with the upload's id)."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name == "upload" and isinstance(item, str):
+                    found.append(item)
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and value.startswith("/uploads/"):
+            found.append(value.removeprefix("/uploads/"))
+
+    walk(payload)
+    return found

@@ -1,0 +1,224 @@
+"""The store on SQLAlchemy Core: drafts with a version, uploads, and submissions as a small state machine."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
+
+from renderer.store import migrate
+from renderer.store.base import (LIVE_STATUSES, Application, Claim, StaleDraft, StoredDraft, StoredUpload,
+                                 utcnow)
+from renderer.store.database import Database, database_url
+from renderer.store.records import Records
+from renderer.store.sessions import Sessions
+from renderer.store.tables import applications, drafts, uploads
+
+LEASE = dt.timedelta(seconds=30)      # a submission being sent; after this a retry may send it again (same key)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+class SqlStore:
+    """One interface, two engines: SQLite (embedded default) or PostgreSQL, chosen by the URL."""
+
+    def __init__(self, setting: str | Any) -> None:
+        self.db = Database(database_url(setting))
+        migrate.upgrade(self.db)
+        self.sessions = Sessions(self.db)
+        self.records = Records(self.db)
+
+    def ping(self) -> bool:
+        try:
+            with self.db.read() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:       # any driver error means "not reachable" to /readyz
+            return False
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # ------------------------------------------------------------------ drafts
+
+    def load_draft(self, owner: str, journey: str) -> StoredDraft | None:
+        with self.db.read() as conn:
+            row = conn.execute(select(drafts.c.state, drafts.c.version)
+                               .where(drafts.c.owner == owner, drafts.c.journey == journey)).first()
+        return StoredDraft(json.loads(row.state), int(row.version)) if row else None
+
+    def save_draft(self, owner: str, journey: str, state: Mapping[str, Any], version: int | None) -> int:
+        """Write the draft if it is still at `version` (None: it must not exist yet); returns the new version.
+
+        Raises StaleDraft when another request saved first.
+        """
+        now = utcnow()
+        with self.db.write() as conn:
+            if version is None:
+                found = conn.execute(select(drafts.c.version)
+                                     .where(drafts.c.owner == owner, drafts.c.journey == journey)).first()
+                if found:
+                    raise StaleDraft(journey)
+                conn.execute(insert(drafts).values(owner=owner, journey=journey, state=_json(state), version=1,
+                                                   updated_at=now))
+                return 1
+            done = conn.execute(update(drafts)
+                                .where(drafts.c.owner == owner, drafts.c.journey == journey,
+                                       drafts.c.version == version)
+                                .values(state=_json(state), version=version + 1, updated_at=now))
+            if done.rowcount != 1:
+                raise StaleDraft(journey)
+            return version + 1
+
+    def delete_draft(self, owner: str, journey: str) -> None:
+        with self.db.write() as conn:
+            conn.execute(delete(drafts).where(drafts.c.owner == owner, drafts.c.journey == journey))
+            _drop_loose_uploads(conn, owner, journey)
+
+    # ------------------------------------------------------------------ uploads
+
+    def put_upload(self, owner: str, data: bytes, content_type: str, journey: str | None = None) -> str:
+        """Keep an upload; returns a random id that only its owner can read it back by."""
+        upload_id = secrets.token_urlsafe(18)
+        with self.db.write() as conn:
+            conn.execute(insert(uploads).values(id=upload_id, owner=owner, journey=journey, content_type=content_type,
+                                                data=data, created_at=utcnow(), kept=False))
+        return upload_id
+
+    def get_upload(self, owner: str, upload_id: str) -> StoredUpload | None:
+        with self.db.read() as conn:
+            row = conn.execute(select(uploads.c.data, uploads.c.content_type)
+                               .where(uploads.c.id == upload_id, uploads.c.owner == owner)).first()
+        return StoredUpload(bytes(row.data), row.content_type) if row else None
+
+    def delete_upload(self, owner: str, upload_id: str) -> None:
+        """A deleted or replaced upload is removed, unless an application already holds it."""
+        with self.db.write() as conn:
+            conn.execute(delete(uploads).where(uploads.c.id == upload_id, uploads.c.owner == owner,
+                                               uploads.c.kept.is_(False)))
+
+    def count_uploads(self, owner: str) -> int:
+        with self.db.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(uploads).where(uploads.c.owner == owner))
+                       .scalar_one())
+
+    # ------------------------------------------------------------------ submissions
+
+    def claim_submission(self, owner: str, journey: str, applicant: str, token: str,
+                         payload: Mapping[str, Any], lease: dt.timedelta | None = None,
+                         now: dt.datetime | None = None) -> Claim:
+        """Take the right to send application `token` now, or learn why not (another request, or it is settled)."""
+        now, lease = now or utcnow(), LEASE if lease is None else lease
+        with self.db.write() as conn:
+            row = _by_token(conn, token)
+            if row is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(applications).values(
+                            owner=owner, journey=journey, applicant=applicant, token=token, payload=_json(payload),
+                            status="pending", attempts=1, lease_until=now + lease, created_at=now, updated_at=now))
+                except IntegrityError:     # another live application of this applicant holds the place
+                    other = _live_for(conn, journey, applicant)
+                    if other is None:
+                        raise
+                    return Claim(_application(other), "busy")
+                return Claim(_application(_by_token(conn, token)), "send")
+            if row.status in ("accepted", "rejected"):
+                return Claim(_application(row), "done")
+            lease_over = row.lease_until is None or row.lease_until <= now
+            if row.status == "pending" and not lease_over:
+                return Claim(_application(row), "wait")
+            # failed (the system said busy: nothing was received) takes the answers as they are now; a pending one
+            # whose sender vanished (a crash) is sent again exactly as it was, under the same key.
+            values: dict[str, Any] = {"status": "pending", "lease_until": now + lease, "updated_at": now,
+                                      "attempts": applications.c.attempts + 1}
+            if row.status == "failed":
+                values["payload"] = _json(payload)
+            try:
+                with conn.begin_nested():
+                    taken = conn.execute(update(applications).where(
+                        applications.c.id == row.id, applications.c.status == row.status,
+                        or_(applications.c.lease_until.is_(None), applications.c.lease_until <= now)
+                        if row.status == "pending" else applications.c.status == "failed").values(**values))
+            except IntegrityError:
+                other = _live_for(conn, journey, applicant)
+                return Claim(_application(other or row), "busy")
+            return Claim(_application(_by_token(conn, token)), "send" if taken.rowcount == 1 else "wait")
+
+    def finish_submission(self, application_id: int, status: str, reason: str | None, reference: str | None,
+                          uploads_kept: Iterable[str] = ()) -> Application:
+        """Settle (accepted / rejected) or release (failed) a claimed submission; its uploads then stay with it."""
+        now = utcnow()
+        with self.db.write() as conn:
+            conn.execute(update(applications).where(applications.c.id == application_id).values(
+                status=status, reason=reason, reference=reference, lease_until=None, updated_at=now))
+            row = conn.execute(select(applications).where(applications.c.id == application_id)).one()
+            if status == "accepted":     # the draft starts afresh: what the application holds stays, the rest goes
+                kept = list(uploads_kept)
+                if kept:
+                    conn.execute(update(uploads).where(uploads.c.owner == row.owner, uploads.c.id.in_(kept))
+                                 .values(kept=True))
+                _drop_loose_uploads(conn, row.owner, row.journey)
+        return _application(row)
+
+    def application(self, token: str) -> Application | None:
+        with self.db.read() as conn:
+            row = _by_token(conn, token)
+        return _application(row) if row else None
+
+    def applications_of(self, owner: str) -> list[Application]:
+        with self.db.read() as conn:
+            rows = conn.execute(select(applications).where(applications.c.owner == owner)
+                                .order_by(applications.c.id)).all()
+        return [_application(row) for row in rows]
+
+    def count_applications(self, owner: str) -> int:
+        with self.db.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(applications)
+                                    .where(applications.c.owner == owner)).scalar_one())
+
+    # ------------------------------------------------------------------ retention
+
+    def purge(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> dict[str, int]:
+        """Remove what an abandoned application left: drafts untouched for `older_than`, their uploads, expired
+        sessions and records; a failed submission of a removed draft is closed (`abandoned`)."""
+        now = now or utcnow()
+        cutoff = now - older_than
+        with self.db.write() as conn:
+            gone = conn.execute(delete(drafts).where(drafts.c.updated_at < cutoff)).rowcount
+            no_draft = ~exists().where(drafts.c.owner == uploads.c.owner, drafts.c.journey == uploads.c.journey)
+            files = conn.execute(delete(uploads).where(uploads.c.kept.is_(False), uploads.c.created_at < cutoff,
+                                                       or_(uploads.c.journey.is_(None), no_draft))).rowcount
+            closed = conn.execute(update(applications).where(
+                applications.c.status == "failed", applications.c.updated_at < cutoff)
+                .values(status="abandoned", updated_at=now)).rowcount
+        return {"drafts": gone, "uploads": files, "applications_closed": closed,
+                "sessions": self.sessions.purge(now), "records": self.records.purge(now)}
+
+
+def _by_token(conn: Connection, token: str) -> Row[Any] | None:
+    return conn.execute(select(applications).where(applications.c.token == token)).first()
+
+
+def _live_for(conn: Connection, journey: str, applicant: str) -> Row[Any] | None:
+    return conn.execute(select(applications).where(
+        applications.c.journey == journey, applications.c.applicant == applicant,
+        applications.c.status.in_(LIVE_STATUSES))).first()
+
+
+def _application(row: Row[Any]) -> Application:
+    return Application(id=int(row.id), owner=row.owner, journey=row.journey, token=row.token, status=row.status,
+                       reason=row.reason, reference=row.reference, payload=json.loads(row.payload),
+                       lease_until=row.lease_until)
+
+
+def _drop_loose_uploads(conn: Connection, owner: str, journey: str) -> None:
+    """Uploads of a draft that is gone, unless an application holds them."""
+    conn.execute(delete(uploads).where(and_(uploads.c.owner == owner, uploads.c.journey == journey,
+                                            uploads.c.kept.is_(False))))

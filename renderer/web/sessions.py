@@ -1,0 +1,151 @@
+"""Sessions kept in the store: the cookie carries a signed id only, so any worker can serve the citizen, 退出 really
+ends the session, and signing in makes a new one. Before sign-in, a signed cookie holds just a CSRF token."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any, Mapping
+
+import anyio.to_thread
+from itsdangerous import BadSignature, Signer, TimestampSigner
+from starlette.requests import Request, cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from renderer.store.base import Session
+from renderer.store.sessions import LIFETIME
+
+COOKIE = "yss_session"
+PRE_COOKIE = "yss_pre"                  # the sign-in page's CSRF token, before there is a session
+PRE_LIFETIME_S = 2 * 3600
+SCOPE_KEY = "yss.session"
+SKIP_PREFIXES = ("/static/", "/schema/", "/healthz", "/readyz")   # no session needed: no store read
+
+
+@dataclass
+class SessionState:
+    """One request's view of its session, and the cookies its answer must set."""
+
+    session: Session | None = None
+    pre_token: str | None = None
+    cookies: list[str] = field(default_factory=list)
+
+
+class SessionMiddleware:
+    """Pure ASGI: reads the session once per request (off the event loop) and adds Set-Cookie headers."""
+
+    def __init__(self, app: ASGIApp, secret: str, https_only: bool = False) -> None:
+        self.app, self.https_only = app, https_only
+        self.signer = Signer(secret, salt="yss.session")
+        self.pre_signer = TimestampSigner(secret, salt="yss.pre")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        state = SessionState(pre_token=self._unsign_pre(cookies.get(PRE_COOKIE, "")))
+        session_id = self._unsign(cookies.get(COOKIE, ""))
+        if session_id:
+            sessions = scope["app"].state.store.sessions
+            state.session = await anyio.to_thread.run_sync(sessions.get, session_id)
+            if state.session is None:        # revoked or expired: the browser forgets it too
+                state.cookies.append(self.cookie(COOKIE, "", 0))
+        scope[SCOPE_KEY] = state
+        scope[SCOPE_KEY + ".middleware"] = self
+
+        async def send_with_cookies(message: Message) -> None:
+            if message["type"] == "http.response.start" and state.cookies:
+                headers = list(message.get("headers", []))
+                headers += [(b"set-cookie", c.encode("latin-1")) for c in state.cookies]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookies)
+
+    def _unsign(self, value: str) -> str | None:
+        try:
+            return self.signer.unsign(value).decode() if value else None
+        except BadSignature:
+            return None
+
+    def _unsign_pre(self, value: str) -> str | None:
+        try:
+            return self.pre_signer.unsign(value, max_age=PRE_LIFETIME_S).decode() if value else None
+        except BadSignature:     # also an expired one
+            return None
+
+    def cookie(self, name: str, value: str, max_age: int) -> str:
+        morsel: SimpleCookie = SimpleCookie()
+        morsel[name] = value
+        item = morsel[name]
+        item["path"], item["httponly"], item["samesite"], item["max-age"] = "/", True, "Lax", max_age
+        if self.https_only:
+            item["secure"] = True
+        return item.OutputString()
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            return cookie_parser(value.decode("latin-1"))
+    return {}
+
+
+def _state(request: Request) -> SessionState:
+    state = request.scope.get(SCOPE_KEY)
+    if state is None:       # a path that skips sessions
+        state = request.scope[SCOPE_KEY] = SessionState()
+    return state
+
+
+def _middleware(request: Request) -> SessionMiddleware:
+    return request.scope[SCOPE_KEY + ".middleware"]
+
+
+def session_of(request: Request) -> Session | None:
+    return _state(request).session
+
+
+def begin(request: Request, owner: str) -> Session:
+    """Sign in: the session before it (if any) is revoked and a new id is issued (no fixation). Blocking I/O."""
+    state, store = _state(request), request.app.state.store
+    if state.session is not None:
+        store.sessions.revoke(state.session.id)
+    session_id, state.session = store.sessions.create(owner)
+    middleware = _middleware(request)
+    state.cookies += [middleware.cookie(COOKIE, middleware.signer.sign(session_id).decode(),
+                                        int(LIFETIME.total_seconds())),
+                      middleware.cookie(PRE_COOKIE, "", 0)]
+    state.pre_token = None
+    return state.session
+
+
+def end(request: Request) -> None:
+    """退出: the session is revoked in the store, so a copy of the cookie signs no one in. Blocking I/O."""
+    state = _state(request)
+    if state.session is not None:
+        request.app.state.store.sessions.revoke(state.session.id)
+        state.session = None
+    state.cookies.append(_middleware(request).cookie(COOKIE, "", 0))
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token; before sign-in, one kept in a signed cookie (made on first use)."""
+    state = _state(request)
+    if state.session is not None:
+        return state.session.csrf
+    if state.pre_token is None:
+        state.pre_token = secrets.token_urlsafe(32)
+        middleware = _middleware(request)
+        state.cookies.append(middleware.cookie(PRE_COOKIE, middleware.pre_signer.sign(state.pre_token).decode(),
+                                               PRE_LIFETIME_S))
+    return state.pre_token
+
+
+def csrf_ok(request: Request, form: Mapping[str, Any]) -> bool:
+    """A POST carries the token in the form or (htmx) in the X-CSRF-Token header."""
+    state = _state(request)
+    expected = state.session.csrf if state.session is not None else state.pre_token
+    sent = form.get("_csrf") or request.headers.get("x-csrf-token") or ""
+    return bool(expected) and isinstance(sent, str) and secrets.compare_digest(str(expected), sent)
