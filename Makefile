@@ -7,13 +7,26 @@ PORT ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test unit e2e bench check-forms clean
+.PHONY: run test unit e2e bench check-forms clean lock postgres
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency comes from requirements.lock, pinned with hashes (made by `make lock`); then the product itself.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Re-pin after changing pyproject.toml's dependencies (pip-tools in a throwaway venv, not in the product's).
+lock:
+	$(PYTHON) -m venv /tmp/yss-pip-tools && /tmp/yss-pip-tools/bin/pip install --quiet pip-tools
+	/tmp/yss-pip-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra test --all-build-deps \
+		--strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+# PostgreSQL for the store's tests on both engines (the machine's server; started if it is not running).
+postgres:
+	@pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 && exit 0; sleep 1; done; \
+		echo "PostgreSQL did not start"; exit 1
 
 $(CHROMIUM):
 	apt-get update -qq
@@ -22,7 +35,7 @@ $(CHROMIUM):
 run: $(VENV)/.installed
 	YSS_HOST=$(HOST) YSS_PORT=$(PORT) YSS_WORKERS=$(WORKERS) $(PY) -m renderer.web
 
-test: $(VENV)/.installed $(CHROMIUM)
+test: $(VENV)/.installed $(CHROMIUM) postgres
 	$(PY) -m pytest -q
 
 unit: $(VENV)/.installed

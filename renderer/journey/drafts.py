@@ -111,3 +111,23 @@ class Drafts:
         draft.stamps, draft.version, draft.base = fresh.stamps, fresh.version, fresh.base
         if conflicts:
             raise DraftConflict(conflicts)
+
+
+def form_version(form: Mapping[str, Any]) -> int | None:
+    """The draft version the posted page was shown at (a hidden field); None from a client that sends none."""
+    text = form.get("_version")
+    return int(text) if isinstance(text, str) and text.isdigit() and len(text) < 12 else None
+
+
+def posted_verdict(draft: Draft, key: str, posted: str, seen: int | None) -> str:
+    """take: store what was posted; keep: another tab changed it since and this one did not; conflict: both did."""
+    current = draft.raw.get(key, "")
+    stamp = draft.stamps.get(key)
+    if posted == current or seen is None or stamp is None or stamp[0] <= seen:
+        return "take"
+    return "keep" if posted == (stamp[1] or "") else "conflict"
+
+
+def stale_confirm(draft: Draft, seen: int | None) -> bool:
+    """信息确认 was shown before an answer changed: what it showed is not what would be sent."""
+    return seen is not None and any(stamp[0] > seen for stamp in draft.stamps.values())

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, TypeVar
 
 from renderer.definition.model import Button, Definition, Journey, Link, Page, Route
 from renderer.journey import submission
-from renderer.journey.calls import confirm_rows, fill, run_call
-from renderer.journey.drafts import DraftConflict, Drafts
+from renderer.journey.calls import fill, run_call
+from renderer.journey.drafts import DraftConflict, Drafts, form_version, posted_verdict, stale_confirm
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
+from renderer.journey.view import RESTART, Feedback, PageView, Redirect, link_button, outcome_env, page_url, page_view
 from renderer.services.base import Identity, Outcome, Services
 from renderer.store.base import utcnow as submission_now
 from widgets import WIDGETS, ActionResult
@@ -19,35 +19,6 @@ FACE_PENDING = "_face"
 CONFLICT_MESSAGE = "您在其他窗口或设备上同时修改了本页内容,以下内容已显示为最新保存的信息,请核对后重新操作"
 CONFLICT_FIELD = "此项已在其他窗口修改,现显示最新保存的内容"
 STALE_CONFIRM = "申请信息已在其他窗口修改,请核对以下最新信息后再提交"
-
-
-@dataclass(frozen=True)
-class Redirect:
-    url: str
-
-
-@dataclass
-class Feedback:
-    """What a post tells the page besides the answers: errors, notices, a popup, a message."""
-
-    errors: dict[str, str] = field(default_factory=dict)
-    notices: dict[str, str] = field(default_factory=dict)
-    popup: str | None = None
-    outcome: Outcome | None = None
-    message: str | None = None
-    dialogs: dict[str, bool] = field(default_factory=dict)
-    proceed: str | None = None      # a confirmation popup: the action its last button carries out
-
-
-@dataclass
-class PageView:
-    """Everything a page template needs; built only here."""
-
-    journey: Journey
-    page: Page
-    data: dict[str, Any]
-    status: int = 200
-    template: str = "page.html"
 
 
 Answer = TypeVar("Answer")
@@ -62,58 +33,6 @@ def _conflicts_shown(method: Callable[..., Answer]) -> Callable[..., Answer]:
         except DraftConflict as conflict:
             return self.conflict_view(identity, journey, page_id, conflict.keys)
     return guarded
-
-
-def _items_from(block: Any, env: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """A block's items read from data; entries without text are skipped and repeats shown once."""
-    if block.items_from is None:
-        return []
-    found = block.items_from.source.evaluate(env)
-    entries = found.values() if isinstance(found, Mapping) else (found or [])
-    items: list[tuple[str, str]] = []
-    for entry in entries:
-        if isinstance(entry, Mapping) and entry.get(block.items_from.text):
-            term = entry.get(block.items_from.term) or entry.get("label", "")
-            pair = (str(term), str(entry[block.items_from.text]))
-            if pair not in items:
-                items.append(pair)
-    return items
-
-
-def _outcome_env(outcome: Outcome | None) -> dict[str, Any]:
-    return {"code": outcome.code, "reason": outcome.reason, **outcome.data} if outcome else {}
-
-
-def _form_version(form: Mapping[str, Any]) -> int | None:
-    """The draft version the posted page was shown at (a hidden field); None from a client that sends none."""
-    text = form.get("_version")
-    return int(text) if isinstance(text, str) and text.isdigit() and len(text) < 12 else None
-
-
-def _posted_verdict(draft: Draft, key: str, posted: str, seen: int | None) -> str:
-    """take: store what was posted; keep: another tab changed it since and this one did not; conflict: both did."""
-    current = draft.raw.get(key, "")
-    stamp = draft.stamps.get(key)
-    if posted == current or seen is None or stamp is None or stamp[0] <= seen:
-        return "take"
-    return "keep" if posted == (stamp[1] or "") else "conflict"
-
-
-def _stale_confirm(draft: Draft, seen: int | None) -> bool:
-    """信息确认 was shown before an answer changed: what it showed is not what would be sent."""
-    return seen is not None and any(stamp[0] > seen for stamp in draft.stamps.values())
-
-
-def _link_button(label: str, url: str | None) -> dict[str, Any]:
-    """A popup or result button; one that changes the draft (starting again) is a POST, never a GET."""
-    return {"label": label, "url": url, "post": bool(url) and url.endswith(RESTART)}
-
-
-RESTART = "/restart"
-
-
-def page_url(journey_id: str, page_id: str, edit: bool = False) -> str:
-    return f"/j/{journey_id}/{page_id}" + ("?edit=1" if edit else "")
 
 
 class Engine:
@@ -292,7 +211,7 @@ class Engine:
     def _apply(self, ev: Evaluation, page: Page, form: Mapping[str, Any], feedback: Feedback, files: bool = True) -> None:
         """Copy the page's posted answers into the draft; only keys the visible fields own are taken. An answer
         that another tab changed after this page was shown is kept as the other tab left it."""
-        seen = _form_version(form)
+        seen = form_version(form)
         for f in page.fields:
             if f.id not in ev.visible:
                 continue
@@ -300,7 +219,7 @@ class Engine:
             for key in widget.keys(f):
                 value = form.get(key, "")
                 value = value[:2000] if isinstance(value, str) else ""
-                verdict = _posted_verdict(ev.draft, key, value, seen)
+                verdict = posted_verdict(ev.draft, key, value, seen)
                 if verdict == "conflict":
                     feedback.errors[f.id], feedback.message = CONFLICT_FIELD, CONFLICT_MESSAGE
                 if verdict == "take":
@@ -345,7 +264,7 @@ class Engine:
             self.save(ev)
             feedback.message = "请先完成本页操作"
             return self.view(ev, page, feedback, edit=edit, status=422)
-        if page.is_confirm and _stale_confirm(ev.draft, _form_version(form)):
+        if page.is_confirm and stale_confirm(ev.draft, form_version(form)):
             feedback.message = STALE_CONFIRM
             return self.view(ev, page, feedback, edit=edit, status=409)
         if button.confirm and form.get("_confirmed") != "1":
@@ -408,7 +327,7 @@ class Engine:
             return self._enter(ev.identity, route.journey, route.page, entry=route.entry)
         if route.error_field:
             self.save(ev)
-            feedback.errors[route.error_field] = fill(route.message or "", {**ev.env, "outcome": _outcome_env(outcome)})
+            feedback.errors[route.error_field] = fill(route.message or "", {**ev.env, "outcome": outcome_env(outcome)})
             return self.view(ev, page, feedback, edit=edit, status=422)
         if route.result:
             ev.draft.outcome = {"result": route.result, "code": outcome.code, "reason": outcome.reason,
@@ -452,7 +371,7 @@ class Engine:
         if result is None or outcome.get("result") != result_id:
             return self.start(identity, journey)
         env = {**ev.env, "outcome": outcome}
-        buttons = [_link_button(link.label, self.link_url(ev, None, link) or f"/j/{journey.id}")
+        buttons = [link_button(link.label, self.link_url(ev, None, link) or f"/j/{journey.id}")
                    for link in result.buttons]
         return {"result": result, "text": fill(result.text, env), "buttons": buttons}
 
@@ -470,50 +389,7 @@ class Engine:
 
     def view(self, ev: Evaluation, page: Page, feedback: Feedback, edit: bool = False, banner: str | None = None,
              status: int = 200) -> PageView:
-        journey = ev.journey
-        sections = []
-        for section in page.sections:
-            fields = []
-            for f in section.fields:
-                if f.id not in ev.visible:
-                    continue
-                ctx = ev.context(f)
-                widget = WIDGETS[f.kind]
-                fields.append({"field": f, "template": f"widgets/{widget.template}", "view": widget.view(ctx),
-                               "error": feedback.errors.get(f.id), "notice": feedback.notices.get(f.id),
-                               "dialog": feedback.dialogs.get(f.id, False),
-                               "required": condition(f.required, ev.env),
-                               "disabled": not condition(f.enabled, ev.env)})
-            if fields and condition(section.when, ev.env):
-                sections.append({"title": section.title, "fields": fields})
-        popup = None
-        if feedback.popup and feedback.popup in journey.popups:
-            spec = journey.popups[feedback.popup]
-            env = {**ev.env, "outcome": _outcome_env(feedback.outcome)}
-            buttons = [_link_button(b.label, self.link_url(ev, page.id, b)) for b in spec.buttons]
-            if feedback.proceed and buttons:      # a confirmation: its last button carries out the action
-                buttons[-1]["proceed"] = feedback.proceed
-            popup = {"title": spec.title, "text": fill(spec.text, env), "buttons": buttons}
-        labels = {f.id: f.label for f in page.fields}
-        # The summary names the fields only: each message is shown once, next to its field.
-        summary = [{"id": fid, "text": labels.get(fid, "")} for fid in feedback.errors]
-        confirm = []
-        if page.is_confirm:
-            confirm = confirm_rows(ev, page)
-            for section in confirm:
-                section["edit_url"] = page_url(journey.id, section["edit"], edit=True) if section["edit"] else None
-            if submission.SUBMISSION not in ev.draft.facts:     # the idempotency key, held with the draft
-                submission.token(ev)
-                self.save(ev)
-        buttons = [{"label": b.label, "value": f"button:{i}", "disabled": not condition(b.enabled, ev.env)}
-                   for i, b in enumerate(page.buttons)]
-        steps = list(journey.steps)
-        blocks = [{"title": b.title, "lines": b.lines, "entries": _items_from(b, ev.env) + list(b.items)}
-                  for b in page.blocks]
-        data = {"blocks": blocks, "sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
-                "banner": banner, "edit": edit, "buttons": buttons, "confirm": confirm,
-                "version": ev.draft.version, "steps": steps,
-                "step_index": steps.index(page.step) + 1 if page.step in steps else None,
-                "action_url": page_url(journey.id, page.id, edit=edit),
-                "refresh_url": f"/j/{journey.id}/{page.id}/refresh"}
-        return PageView(journey, page, data, status)
+        if page.is_confirm and submission.SUBMISSION not in ev.draft.facts:     # the idempotency key, with the draft
+            submission.token(ev)
+            self.save(ev)
+        return page_view(ev, page, feedback, lambda link: self.link_url(ev, page.id, link), edit, banner, status)

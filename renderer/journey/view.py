@@ -1,0 +1,122 @@
+"""The view model of a journey page: what the engine answers and page.html renders, built from an evaluation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from renderer.definition.model import Journey, Link, Page
+from renderer.journey.calls import confirm_rows, fill
+from renderer.journey.evaluation import Evaluation, condition
+from renderer.services.base import Outcome
+from widgets import WIDGETS
+
+RESTART = "/restart"
+LinkUrl = Callable[[Link], "str | None"]
+
+
+@dataclass(frozen=True)
+class Redirect:
+    url: str
+
+
+@dataclass
+class Feedback:
+    """What a post tells the page besides the answers: errors, notices, a popup, a message."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    notices: dict[str, str] = field(default_factory=dict)
+    popup: str | None = None
+    outcome: Outcome | None = None
+    message: str | None = None
+    dialogs: dict[str, bool] = field(default_factory=dict)
+    proceed: str | None = None      # a confirmation popup: the action its last button carries out
+
+
+@dataclass
+class PageView:
+    """Everything a page template needs; built only here."""
+
+    journey: Journey
+    page: Page
+    data: dict[str, Any]
+    status: int = 200
+    template: str = "page.html"
+
+
+def items_from(block: Any, env: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A block's items read from data; entries without text are skipped and repeats shown once."""
+    if block.items_from is None:
+        return []
+    found = block.items_from.source.evaluate(env)
+    entries = found.values() if isinstance(found, Mapping) else (found or [])
+    items: list[tuple[str, str]] = []
+    for entry in entries:
+        if isinstance(entry, Mapping) and entry.get(block.items_from.text):
+            term = entry.get(block.items_from.term) or entry.get("label", "")
+            pair = (str(term), str(entry[block.items_from.text]))
+            if pair not in items:
+                items.append(pair)
+    return items
+
+
+def outcome_env(outcome: Outcome | None) -> dict[str, Any]:
+    return {"code": outcome.code, "reason": outcome.reason, **outcome.data} if outcome else {}
+
+
+def link_button(label: str, url: str | None) -> dict[str, Any]:
+    """A popup or result button; one that changes the draft (starting again) is a POST, never a GET."""
+    return {"label": label, "url": url, "post": bool(url) and url.endswith(RESTART)}
+
+
+
+def page_url(journey_id: str, page_id: str, edit: bool = False) -> str:
+    return f"/j/{journey_id}/{page_id}" + ("?edit=1" if edit else "")
+
+
+def page_view(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl, edit: bool = False,
+              banner: str | None = None, status: int = 200) -> PageView:
+    """Everything page.html needs, from the evaluated draft and what the post said."""
+    journey = ev.journey
+    sections = []
+    for section in page.sections:
+        fields = []
+        for f in section.fields:
+            if f.id not in ev.visible:
+                continue
+            ctx = ev.context(f)
+            widget = WIDGETS[f.kind]
+            fields.append({"field": f, "template": f"widgets/{widget.template}", "view": widget.view(ctx),
+                           "error": feedback.errors.get(f.id), "notice": feedback.notices.get(f.id),
+                           "dialog": feedback.dialogs.get(f.id, False),
+                           "required": condition(f.required, ev.env),
+                           "disabled": not condition(f.enabled, ev.env)})
+        if fields and condition(section.when, ev.env):
+            sections.append({"title": section.title, "fields": fields})
+    popup = None
+    if feedback.popup and feedback.popup in journey.popups:
+        spec = journey.popups[feedback.popup]
+        env = {**ev.env, "outcome": outcome_env(feedback.outcome)}
+        buttons = [link_button(b.label, link_url(b)) for b in spec.buttons]
+        if feedback.proceed and buttons:      # a confirmation: its last button carries out the action
+            buttons[-1]["proceed"] = feedback.proceed
+        popup = {"title": spec.title, "text": fill(spec.text, env), "buttons": buttons}
+    labels = {f.id: f.label for f in page.fields}
+    # The summary names the fields only: each message is shown once, next to its field.
+    summary = [{"id": fid, "text": labels.get(fid, "")} for fid in feedback.errors]
+    confirm = []
+    if page.is_confirm:
+        confirm = confirm_rows(ev, page)
+        for section in confirm:
+            section["edit_url"] = page_url(journey.id, section["edit"], edit=True) if section["edit"] else None
+    buttons = [{"label": b.label, "value": f"button:{i}", "disabled": not condition(b.enabled, ev.env)}
+               for i, b in enumerate(page.buttons)]
+    steps = list(journey.steps)
+    blocks = [{"title": b.title, "lines": b.lines, "entries": items_from(b, ev.env) + list(b.items)}
+              for b in page.blocks]
+    data = {"blocks": blocks, "sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
+            "banner": banner, "edit": edit, "buttons": buttons, "confirm": confirm,
+            "version": ev.draft.version, "steps": steps,
+            "step_index": steps.index(page.step) + 1 if page.step in steps else None,
+            "action_url": page_url(journey.id, page.id, edit=edit),
+            "refresh_url": f"/j/{journey.id}/{page.id}/refresh"}
+    return PageView(journey, page, data, status)
