@@ -28,8 +28,9 @@ def _json(value: Any) -> str:
 class SqlStore:
     """One interface, two engines: SQLite (embedded default) or PostgreSQL, chosen by the URL."""
 
-    def __init__(self, setting: str | Any) -> None:
+    def __init__(self, setting: str | Any, lease: dt.timedelta = LEASE) -> None:
         self.db = Database(database_url(setting))
+        self.lease = lease
         migrate.upgrade(self.db)
         self.sessions = Sessions(self.db)
         self.records = Records(self.db)
@@ -114,7 +115,7 @@ class SqlStore:
                          payload: Mapping[str, Any], lease: dt.timedelta | None = None,
                          now: dt.datetime | None = None) -> Claim:
         """Take the right to send application `token` now, or learn why not (another request, or it is settled)."""
-        now, lease = now or utcnow(), LEASE if lease is None else lease
+        now, lease = now or utcnow(), self.lease if lease is None else lease
         with self.db.write() as conn:
             row = _by_token(conn, token)
             if row is None:

@@ -1,6 +1,7 @@
 """Build the Starlette application: forms, services, store, templates and routes."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from urllib.parse import parse_qsl, urlsplit
 from pathlib import Path
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         definition, first_errors = loaded.definition, loaded.errors
     else:
         definition, first_errors = load_or_raise(settings.forms), []
-    store = open_store(settings.database)
+    store = open_store(settings.database, dt.timedelta(seconds=settings.submit_lease))
     services = simulated_services(settings.personas, settings.secret.encode(), store.records, settings.failure_rate,
                                   settings.sim_latency)
     app = Starlette(

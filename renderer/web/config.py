@@ -25,6 +25,7 @@ class Settings:
     secret: str
     retention_days: int = 30      # drafts and uploads of an abandoned application are purged after this (yss purge)
     sim_latency: float | dict[str, float] = 0.0    # seconds each simulated back-office call takes (or per call)
+    submit_lease: float = 30.0    # s: a 确认提交 in flight; after this (a crashed worker) a retry may send it again
     # Serving (renderer/web/server.py): worker processes and the timeouts that close idle or stalled clients.
     workers: int = 1
     header_timeout: float = 10.0   # seconds to send a request's headers, from connect or from its first byte
@@ -78,6 +79,7 @@ def load_settings() -> Settings:
         secret=secret,
         retention_days=config("YSS_RETENTION_DAYS", cast=int, default=30),
         sim_latency=_rates(config("YSS_SIM_LATENCY", default="0")),
+        submit_lease=config("YSS_SUBMIT_LEASE", cast=float, default=30.0),
         workers=config("YSS_WORKERS", cast=int, default=Settings.workers),
         header_timeout=config("YSS_HEADER_TIMEOUT", cast=float, default=Settings.header_timeout),
         body_timeout=config("YSS_BODY_TIMEOUT", cast=float, default=Settings.body_timeout),
