@@ -1,10 +1,6 @@
-"""CSRF tokens and security headers."""
+"""Security headers on every answer (CSRF tokens live with the sessions: renderer/web/sessions.py)."""
 from __future__ import annotations
 
-import secrets
-from typing import Any, Mapping
-
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS = {
@@ -54,19 +50,3 @@ class SecurityHeaders:
 
 def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
     return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
-
-
-def csrf_token(request: Request) -> str:
-    """The session's CSRF token, made on first use."""
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return str(token)
-
-
-def csrf_ok(request: Request, form: Mapping[str, Any]) -> bool:
-    """A POST carries the token in the form or (htmx) in the X-CSRF-Token header."""
-    expected = request.session.get("csrf")
-    sent = form.get("_csrf") or request.headers.get("x-csrf-token") or ""
-    return bool(expected) and isinstance(sent, str) and secrets.compare_digest(str(expected), sent)
