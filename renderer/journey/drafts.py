@@ -55,7 +55,7 @@ def _put(target: dict[str, Any], key: str, value: Any) -> None:
 def merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
     """Merge a draft saved from a copy of `base` into the stored `theirs`; returns the state and the conflicting keys."""
     conflicts: set[str] = set()
-    merged = {
+    merged: dict[str, Any] = {
         "raw": _merge_map(base.get("raw") or {}, mine.get("raw") or {}, theirs.get("raw") or {}, conflicts),
         "facts": _merge_map(base.get("facts") or {}, mine.get("facts") or {}, theirs.get("facts") or {}, conflicts),
         "done": _merge_map(base.get("done") or {}, mine.get("done") or {}, theirs.get("done") or {}, None),

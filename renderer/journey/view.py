@@ -65,7 +65,7 @@ def outcome_env(outcome: Outcome | None) -> dict[str, Any]:
 
 def link_button(label: str, url: str | None) -> dict[str, Any]:
     """A popup or result button; one that changes the draft (starting again) is a POST, never a GET."""
-    return {"label": label, "url": url, "post": bool(url) and url.endswith(RESTART)}
+    return {"label": label, "url": url, "post": url is not None and url.endswith(RESTART)}
 
 
 
@@ -106,8 +106,8 @@ def page_view(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl,
     confirm = []
     if page.is_confirm:
         confirm = confirm_rows(ev, page)
-        for section in confirm:
-            section["edit_url"] = page_url(journey.id, section["edit"], edit=True) if section["edit"] else None
+        for shown in confirm:
+            shown["edit_url"] = page_url(journey.id, shown["edit"], edit=True) if shown["edit"] else None
     buttons = [{"label": b.label, "value": f"button:{i}", "disabled": not condition(b.enabled, ev.env)}
                for i, b in enumerate(page.buttons)]
     steps = list(journey.steps)

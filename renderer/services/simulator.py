@@ -97,7 +97,7 @@ class SimulatedFaceCheck:
 
     def complete(self, challenge: str, identity: Identity, evidence: Mapping[str, str]) -> bool:
         found = self.records.take("face", challenge)       # single use, and gone once expired
-        return bool(found) and found.get("owner") == identity.key and evidence.get("result") == "pass"
+        return found is not None and found.get("owner") == identity.key and evidence.get("result") == "pass"
 
 
 def _code_hash(phone: str, code: str) -> str:

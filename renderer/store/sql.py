@@ -129,7 +129,7 @@ class SqlStore:
                     if other is None:
                         raise
                     return Claim(_application(other), "busy")
-                return Claim(_application(_by_token(conn, token)), "send")
+                return Claim(_application(_must(_by_token(conn, token))), "send")
             if row.status in ("accepted", "rejected"):
                 return Claim(_application(row), "done")
             lease_over = row.lease_until is None or row.lease_until <= now
@@ -150,7 +150,7 @@ class SqlStore:
             except IntegrityError:
                 other = _live_for(conn, journey, applicant)
                 return Claim(_application(other or row), "busy")
-            return Claim(_application(_by_token(conn, token)), "send" if taken.rowcount == 1 else "wait")
+            return Claim(_application(_must(_by_token(conn, token))), "send" if taken.rowcount == 1 else "wait")
 
     def finish_submission(self, application_id: int, status: str, reason: str | None, reference: str | None,
                           uploads_kept: Iterable[str] = ()) -> Application:
@@ -205,6 +205,12 @@ class SqlStore:
 
 def _by_token(conn: Connection, token: str) -> Row[Any] | None:
     return conn.execute(select(applications).where(applications.c.token == token)).first()
+
+
+def _must(row: Row[Any] | None) -> Row[Any]:
+    if row is None:
+        raise LookupError("the application written in this transaction is gone")
+    return row
 
 
 def _live_for(conn: Connection, journey: str, applicant: str) -> Row[Any] | None:

@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import io
-import warnings
+import math
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageDraw
 from PIL.JpegImagePlugin import JpegImageFile
+from PIL.PngImagePlugin import PngImageFile
 
-# MPO is what Pillow calls the multi-picture JPEGs some phone cameras write; it is still a JPEG file.
-_ALLOWED_FORMATS = frozenset({"JPEG", "MPO", "PNG"})
+from renderer.uploads.formats import Kind, jpeg_streams, least_bytes, sniff
+from renderer.uploads.memory import decode_slot, hand_back_freed_memory
+
 _ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
 _SIXTEEN_BIT_MODES = frozenset({"I", "I;16", "I;16L", "I;16B", "I;16N"})
 _WHITE = (255, 255, 255)
 _BACKGROUND_BLUE = (190, 222, 246)
+
+# EXIF orientation -> the transpose that makes the picture upright (the table of ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_LANCZOS_SUPPORT = 3.0  # source pixels each side of an output pixel, per unit of scale
+_BAND_SOURCE_ROWS = 256  # rows of the decoded picture converted and resized at a time (~4 MB at 4096 wide)
+_BIG_DECODE_BYTES = 32 * 1024 * 1024  # after decoding more than this, hand freed memory back to the OS
 
 _MSG_EMPTY = "请上传图片"
 _MSG_FORMAT = "请上传JPG或PNG格式的图片"
@@ -34,10 +50,21 @@ class ImageRejected(Exception):
 
 @dataclass(frozen=True)
 class ImageLimits:
-    """Size limits and output quality for accepted uploads."""
+    """Size limits and output quality for accepted uploads.
+
+    The pixel caps follow what a decode costs, not what a file weighs (a 170 KB PNG can hold 40 M pixels):
+    - max_pixels (16384x12288, 201 M): sequential JPEGs, which libjpeg decodes at 1/2..1/8 scale while
+      reading (draft), so the pixels held are at most ~16 M (64 MB) before the final resize, however large
+      the photo. That admits the 48, 50, 108 and 200 MP modes of current phones (200 MP is 16320x12240).
+    - max_full_decode_pixels (4096x4096, 16.8 M): PNGs, which have no reduced decode (1-4 bytes a pixel:
+      up to 64 MB), and progressive or multi-scan JPEGs, whose whole-picture coefficients libjpeg holds
+      (3-6 bytes a pixel: up to 100 MB). Phones write PNG for screenshots (at most ~6 M pixels) and some
+      editing apps for full photos (12-16 M pixels: 4032x3024, 4624x3472); nothing camera-made is progressive.
+    """
 
     max_bytes: int = 10 * 1024 * 1024
-    max_pixels: int = 40_000_000
+    max_pixels: int = 16384 * 12288
+    max_full_decode_pixels: int = 4096 * 4096
     max_side: int = 2000
     jpeg_quality: int = 85
 
@@ -53,56 +80,60 @@ class ProcessedImage:
 
 
 def process_upload(data: bytes, limits: ImageLimits = ImageLimits()) -> ProcessedImage:
-    """Validate an uploaded photo and return it as an upright, bounded, metadata-free JPEG."""
+    """Validate an uploaded photo and return it as an upright, bounded, metadata-free JPEG.
+
+    Blocks while the process's decode slots are all taken: call it from a worker thread, never the event loop.
+    """
     if not data:
         raise ImageRejected("image.empty", _MSG_EMPTY)
     if len(data) > limits.max_bytes:
         raise ImageRejected("image.too_large", f"图片不能超过{_size_label(limits.max_bytes)}")
-    try:
-        with warnings.catch_warnings():
-            # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; make it fatal here without
-            # touching the process-wide Image.MAX_IMAGE_PIXELS.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _process(data, limits)
-    except ImageRejected:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRejected("image.too_many_pixels", _MSG_PIXELS) from exc
-    except Exception as exc:  # Pillow reports bad data with many types (OSError, SyntaxError, ValueError...)
-        raise ImageRejected("image.corrupt", _MSG_CORRUPT) from exc
-
-
-def _process(data: bytes, limits: ImageLimits) -> ProcessedImage:
-    """Decode, orient, flatten, downscale and re-encode; raises on anything unacceptable."""
-    try:
-        img = Image.open(io.BytesIO(data))  # parses the header only
-    except UnidentifiedImageError as exc:
-        raise ImageRejected("image.not_image", _MSG_FORMAT) from exc
-    if img.format not in _ALLOWED_FORMATS:
+    kind = sniff(data)
+    if kind is None:
+        raise ImageRejected("image.not_image", _MSG_FORMAT)
+    if kind == "other":
         raise ImageRejected("image.bad_format", _MSG_FORMAT)
-    width, height = img.size
-    if width * height > limits.max_pixels:  # decompression-bomb guard: refuse before allocating pixels
-        raise ImageRejected("image.too_many_pixels", _MSG_PIXELS)
+    with decode_slot():
+        try:
+            return _process(data, kind, limits)
+        except ImageRejected:
+            raise
+        except Exception as exc:  # Pillow reports bad data with many types (OSError, SyntaxError, ValueError...)
+            raise ImageRejected("image.corrupt", _MSG_CORRUPT) from exc
 
-    target = _fit((width, height), limits.max_side)
-    if isinstance(img, JpegImageFile) and target != (width, height):
-        # Let libjpeg scale by 1/2, 1/4 or 1/8 while decoding: several times cheaper for phone photos.
-        img.draft("RGB", target)
-    img.load()  # full decode, so truncated/corrupt files are rejected now rather than stored
 
-    decoded_size = img.size
-    ImageOps.exif_transpose(img, in_place=True)  # phones store sideways pixels plus an orientation tag
-    if img.size != decoded_size:
-        target = (target[1], target[0])
-
-    rgb = _to_rgb(img)
-    if rgb.size != target:
-        rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    rgb.info = {}  # JPEG save would otherwise copy a source comment from info
+def _process(data: bytes, kind: Kind, limits: ImageLimits) -> ProcessedImage:
+    """Decode, orient, flatten, downscale and re-encode; raises on anything unacceptable."""
+    # The plugins' classes rather than Image.open: the caps below replace Pillow's one-size bomb check
+    # (which would refuse a 200 MP photo and warn, process-wide, about a 108 MP one).
+    img = JpegImageFile(io.BytesIO(data)) if kind == "JPEG" else PngImageFile(io.BytesIO(data))
+    big = False
+    try:
+        width, height = img.size
+        streams = kind == "JPEG" and jpeg_streams(data)
+        cap = limits.max_pixels if streams else min(limits.max_pixels, limits.max_full_decode_pixels)
+        if width * height > cap:  # decompression-bomb guard: refuse before allocating pixels
+            raise ImageRejected("image.too_many_pixels", _MSG_PIXELS)
+        if len(data) < least_bytes(kind, data, (width, height)):
+            raise ImageRejected("image.corrupt", _MSG_CORRUPT)
+        target = _fit((width, height), limits.max_side)
+        if kind == "JPEG" and target != (width, height):
+            img.draft("RGB", target)  # libjpeg scales by 1/2, 1/4 or 1/8 while decoding
+        big = img.width * img.height * 4 > _BIG_DECODE_BYTES
+        img.load()  # full decode, so truncated/corrupt files are rejected now rather than stored
+        orientation = img.getexif().get(ExifTags.Base.Orientation, 1)  # phones store sideways pixels + a tag
+        small = _rgb_at(img, target)
+    finally:
+        img.close()  # frees the decoded pixels now, not whenever the garbage collector runs
+        if big:
+            hand_back_freed_memory()
+    if orientation in _UPRIGHT:
+        small = small.transpose(_UPRIGHT[orientation])
+    small.info = {}  # JPEG save would otherwise copy a source comment from info
 
     buf = io.BytesIO()
-    rgb.save(buf, "JPEG", quality=limits.jpeg_quality, optimize=False)
-    return ProcessedImage(data=buf.getvalue(), width=rgb.width, height=rgb.height)
+    small.save(buf, "JPEG", quality=limits.jpeg_quality, optimize=False)
+    return ProcessedImage(data=buf.getvalue(), width=small.width, height=small.height)
 
 
 def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:
@@ -113,6 +144,30 @@ def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:
         return size
     scale = max_side / longest
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _rgb_at(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """A new RGB image of `size`, made one band of rows at a time so that no second full-size copy exists.
+
+    Converting a big RGBA picture whole (or letting resize premultiply its alpha) would double the memory it
+    already takes. Each band carries the rows Lanczos reads around it, so the result is that of resizing the
+    whole picture at once, up to the rounding between Pillow's two passes (whose order it picks per call).
+    """
+    if img.size == size:
+        rgb = _to_rgb(img)
+        return rgb.copy() if rgb is img else rgb
+    out = Image.new("RGB", size)
+    scale = img.height / size[1]
+    margin = math.ceil(_LANCZOS_SUPPORT * max(scale, 1.0)) + 1
+    rows = max(1, int(_BAND_SOURCE_ROWS / scale))  # output rows per band
+    for top in range(0, size[1], rows):
+        bottom = min(size[1], top + rows)
+        first = max(0, math.floor(top * scale) - margin)
+        last = min(img.height, math.ceil(bottom * scale) + margin)
+        band = _to_rgb(img.crop((0, first, img.width, last)))
+        box = (0.0, top * scale - first, float(img.width), min(bottom * scale, last) - first)  # no float overshoot
+        out.paste(band.resize((size[0], bottom - top), Image.Resampling.LANCZOS, box=box), (0, top))
+    return out
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
