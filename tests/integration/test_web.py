@@ -1,7 +1,6 @@
 """The web layer end to end in process: security baseline, drafts, uploads, submission written once."""
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any

@@ -7,7 +7,7 @@ import pytest
 
 from renderer.definition.loader import load_or_raise
 from renderer.journey.engine import Engine, Feedback, PageView, Redirect
-from renderer.journey.evaluation import RETURN, Draft
+from renderer.journey.evaluation import RETURN
 from renderer.services.base import Identity, Outcome
 from renderer.store import open_store
 
