@@ -144,6 +144,9 @@ class Engine:
              why: bool = False) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
         page = journey.page(page_id)
+        settled = ev.draft.outcome or {}
+        if page is not None and page.is_confirm and not ev.reachable(page) and settled.get("result"):
+            return Redirect(f"/j/{journey.id}/result/{settled['result']}")    # another tab's 确认提交 finished
         if page is None or not ev.reachable(page):
             first = ev.first_incomplete() or journey.pages[0]
             return Redirect(page_url(journey.id, first.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from itertools import cycle
@@ -260,3 +261,19 @@ def test_each_upload_is_stored_once_and_replaced_or_deleted_ones_go(workers: lis
     citizen.post("/j/adult/documents?edit=1", {"_action": "field:documents:delete:documents.id_card.0",
                                                "documents.choice": "id_card"})
     assert store.count_uploads(owner) == before - 1
+
+
+def test_a_second_tab_sees_submitting_then_the_real_result(workers: list[TestClient]) -> None:
+    citizen = Citizen(workers[0])
+    citizen.sign_in()
+    citizen.walk_to_confirm()
+    slow_submit(workers, seconds=1.5)
+    other_tab = Balancer([workers[1]]).like(workers[0])
+    pressing = threading.Thread(target=lambda: citizen.post("/j/adult/confirm", {"_action": "button:0"}))
+    pressing.start()
+    time.sleep(0.5)
+    waiting = other_tab.get("/j/adult/confirm")
+    assert waiting.status_code == 202 and "正在提交" in waiting.text and 'http-equiv="refresh"' in waiting.text
+    pressing.join()
+    settled = other_tab.get("/j/adult/confirm")
+    assert settled.url.path == "/j/adult/result/submitted" and "您已成功提交申请" in settled.text
