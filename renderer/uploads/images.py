@@ -57,9 +57,10 @@ class ImageLimits:
       reading (draft), so the pixels held are at most ~16 M (64 MB) before the final resize, however large
       the photo. That admits the 48, 50, 108 and 200 MP modes of current phones (200 MP is 16320x12240).
     - max_full_decode_pixels (4096x4096, 16.8 M): PNGs, which have no reduced decode (1-4 bytes a pixel:
-      up to 64 MB), and progressive or multi-scan JPEGs, whose whole-picture coefficients libjpeg holds
+      up to 67 MB), and progressive or multi-scan JPEGs, whose whole-picture coefficients libjpeg holds
       (3-6 bytes a pixel: up to 100 MB). Phones write PNG for screenshots (at most ~6 M pixels) and some
       editing apps for full photos (12-16 M pixels: 4032x3024, 4624x3472); nothing camera-made is progressive.
+    One decode at these caps peaks at 100-115 MB above the process's own RSS (`make bench`, uploads).
     """
 
     max_bytes: int = 10 * 1024 * 1024
@@ -107,24 +108,20 @@ def _process(data: bytes, kind: Kind, limits: ImageLimits) -> ProcessedImage:
     # The plugins' classes rather than Image.open: the caps below replace Pillow's one-size bomb check
     # (which would refuse a 200 MP photo and warn, process-wide, about a 108 MP one).
     img = JpegImageFile(io.BytesIO(data)) if kind == "JPEG" else PngImageFile(io.BytesIO(data))
-    big = False
+    keep, big = False, False
     try:
-        width, height = img.size
-        streams = kind == "JPEG" and jpeg_streams(data)
-        cap = limits.max_pixels if streams else min(limits.max_pixels, limits.max_full_decode_pixels)
-        if width * height > cap:  # decompression-bomb guard: refuse before allocating pixels
-            raise ImageRejected("image.too_many_pixels", _MSG_PIXELS)
-        if len(data) < least_bytes(kind, data, (width, height)):
-            raise ImageRejected("image.corrupt", _MSG_CORRUPT)
-        target = _fit((width, height), limits.max_side)
-        if kind == "JPEG" and target != (width, height):
+        _check_size(img, kind, data, limits)
+        target = _fit(img.size, limits.max_side)
+        if kind == "JPEG" and target != img.size:
             img.draft("RGB", target)  # libjpeg scales by 1/2, 1/4 or 1/8 while decoding
         big = img.width * img.height * 4 > _BIG_DECODE_BYTES
         img.load()  # full decode, so truncated/corrupt files are rejected now rather than stored
         orientation = img.getexif().get(ExifTags.Base.Orientation, 1)  # phones store sideways pixels + a tag
         small = _rgb_at(img, target)
+        keep = small is img  # already RGB at the target size
     finally:
-        img.close()  # frees the decoded pixels now, not whenever the garbage collector runs
+        if not keep:
+            img.close()  # frees the decoded pixels now, not whenever the garbage collector runs
         if big:
             hand_back_freed_memory()
     if orientation in _UPRIGHT:
@@ -134,6 +131,17 @@ def _process(data: bytes, kind: Kind, limits: ImageLimits) -> ProcessedImage:
     buf = io.BytesIO()
     small.save(buf, "JPEG", quality=limits.jpeg_quality, optimize=False)
     return ProcessedImage(data=buf.getvalue(), width=small.width, height=small.height)
+
+
+def _check_size(img: Image.Image, kind: Kind, data: bytes, limits: ImageLimits) -> None:
+    """Refuse, from the header alone, what would take too much memory or cannot hold the pixels it claims."""
+    width, height = img.size
+    streams = kind == "JPEG" and jpeg_streams(data)
+    cap = limits.max_pixels if streams else min(limits.max_pixels, limits.max_full_decode_pixels)
+    if width * height > cap:  # decompression-bomb guard: refuse before allocating pixels
+        raise ImageRejected("image.too_many_pixels", _MSG_PIXELS)
+    if len(data) < least_bytes(kind, data, img.size):
+        raise ImageRejected("image.corrupt", _MSG_CORRUPT)
 
 
 def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:
@@ -147,15 +155,14 @@ def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:
 
 
 def _rgb_at(img: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """A new RGB image of `size`, made one band of rows at a time so that no second full-size copy exists.
+    """`img` as RGB at `size`, made one band of rows at a time so that no second full-size copy exists.
 
     Converting a big RGBA picture whole (or letting resize premultiply its alpha) would double the memory it
     already takes. Each band carries the rows Lanczos reads around it, so the result is that of resizing the
     whole picture at once, up to the rounding between Pillow's two passes (whose order it picks per call).
     """
     if img.size == size:
-        rgb = _to_rgb(img)
-        return rgb.copy() if rgb is img else rgb
+        return _to_rgb(img)  # at most max_side squared: small enough to convert whole
     out = Image.new("RGB", size)
     scale = img.height / size[1]
     margin = math.ceil(_LANCZOS_SUPPORT * max(scale, 1.0)) + 1

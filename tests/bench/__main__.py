@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import platform
 import sys
-import time
 import textwrap
+import time
 import traceback
 from pathlib import Path
 from typing import Callable

@@ -23,7 +23,7 @@ def bench_details() -> None:
     from renderer.web.app import create_app
     from renderer.web.config import Settings
 
-    personas = Path(os.environ.get("YSS_PERSONAS") or ROOT.parent / "shared" / "spec" / "personas.yaml")
+    personas = Path(os.environ.get("YSS_PERSONAS") or ROOT / "data" / "personas.yaml")
     with tempfile.TemporaryDirectory(prefix="yss-bench-") as tmp:
         settings = Settings(host="127.0.0.1", port=0, database=Path(tmp) / "bench.sqlite3", forms=ROOT / "forms",
                             personas=personas, services="simulator", failure_rate=0.0, https_cookies=False,
