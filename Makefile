@@ -44,7 +44,11 @@ unit: $(VENV)/.installed
 check-forms: $(VENV)/.installed
 	$(PY) -m renderer.definition forms
 
-bench: $(VENV)/.installed
+/usr/bin/wrk:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+
+bench: $(VENV)/.installed postgres /usr/bin/wrk
 	$(PY) -m tests.bench
 
 clean:

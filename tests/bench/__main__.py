@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from tests.bench import forms, pages, photo, uploads
+from tests.bench import forms, pages, photo, store, uploads, workers
 from tests.bench.report import FIGURES, NOTES, PROBLEMS, ROWS, print_figures, print_table, step
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +21,8 @@ SECTIONS: list[tuple[str, Callable[[], None]]] = [
     ("pages", pages.bench_details),
     ("photo", photo.bench_photo),
     ("uploads", uploads.bench_uploads),
+    ("store", store.bench_store),
+    ("workers", workers.bench_workers),
 ]
 
 

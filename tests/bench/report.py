@@ -110,7 +110,7 @@ def print_table(rows: list[Row]) -> None:
 
 def print_figures(figures: list[Figure]) -> None:
     header = ("figure", "value", "limit", "")
-    body = [(f.name, f"{f.value:,.2f} {f.unit}" if f.unit == "s" else f"{f.value:,.0f} {f.unit}",
+    body = [(f.name, f"{f.value:,.2f} {f.unit}" if f.unit in ("s", "×") else f"{f.value:,.0f} {f.unit}",
              f"≤ {f.limit:g} {f.unit}" if f.limit is not None else "-", f.verdict) for f in figures]
     _print_columns(header, body, right={1})
     _print_notes([(f.name, f.note) for f in figures if f.note])
