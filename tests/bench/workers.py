@@ -63,15 +63,25 @@ def _sessions(base: str, numbers: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _wrk(base: str, script: Path) -> tuple[float, int]:
-    """One bounded wrk run on loopback; its requests/s and how many answers were not 2xx/3xx."""
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]          # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def _wrk(base: str, script: Path) -> tuple[float, int, float]:
+    """One bounded wrk run on loopback: requests/s, answers that were not 2xx/3xx, and the machine's CPU use."""
+    busy_before, total_before = _cpu_ticks()
     run = subprocess.run(["wrk", "-t", str(CITIZENS), "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "--timeout", "10s",
                           "-s", str(script), base + PAGE], capture_output=True, text=True, timeout=SECONDS + 60)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", run.stdout)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", run.stdout)
+    busy_after, total_after = _cpu_ticks()
     if not rate:
         raise RuntimeError(f"wrk printed no rate:\n{run.stdout}\n{run.stderr}")
-    return float(rate.group(1)), int(errors.group(1)) if errors else 0
+    cpu = (busy_after - busy_before) / max(1, total_after - total_before)
+    return float(rate.group(1)), int(errors.group(1)) if errors else 0, cpu
 
 
 def _measure(workers: int) -> dict[str, float]:
@@ -86,9 +96,10 @@ def _measure(workers: int) -> dict[str, float]:
                 script = Path(tmp) / f"{method}.lua"
                 entries = ", ".join("{" + _lua_string(c) + ", " + _lua_string(b) + "}" for c, b in sessions)
                 script.write_text(f'wrk.method = "{method}"\n' + LUA % {"sessions": entries, "page": PAGE})
-                rate, not_ok = _wrk(base, script)
+                rate, not_ok, cpu = _wrk(base, script)
                 rates[method] = rate
                 rates[f"{method} not 2xx"] = not_ok
+                rates[f"{method} cpu"] = cpu
             return rates
         finally:
             server.stop()
@@ -106,7 +117,8 @@ def bench_workers() -> None:
         add_figure(f"PostgreSQL 1 worker: {method} 申请信息", one, "req/s")
         add_figure(f"PostgreSQL 2 workers: {method} 申请信息", two, "req/s")
         add_figure(f"2 workers / 1 worker: {method}", two / one if one else 0.0, "×",
-                   note="2 cores shared with wrk and PostgreSQL")
+                   note=f"machine CPU busy during the runs: {results[1][method + ' cpu']:.0%} with 1 worker, "
+                        f"{results[2][method + ' cpu']:.0%} with 2 (2 cores, shared with wrk and PostgreSQL)")
     add_note(f"Workers rows: wrk -t{CITIZENS} -c{CONNECTIONS} -d{SECONDS}s on loopback, {CITIZENS} citizens each with "
              "their own session and draft; POSTs answer 422 by design (民族 missing): "
              f"non-2xx POSTs 1 worker {results[1]['POST not 2xx']:.0f}, 2 workers {results[2]['POST not 2xx']:.0f}.")
