@@ -11,7 +11,7 @@ from renderer.definition.expressions import Expression, ExpressionError, compile
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import (
     Block, Branch, City, Condition, ConfirmSection, Field, Journey, Link, Page, Popup, Position,
-    Result, Route, Rule, Section, ShowItem, Button, Call, ItemsFrom,
+    Result, Route, Rule, Section, ShowItem, Button, Call, ItemsFrom, IN_FLIGHT_DEFAULT,
 )
 from renderer.definition.overrides import override_page
 from renderer.definition.reader import Document, plain
@@ -160,7 +160,8 @@ class Builder:
                        results=results, popups=popups,
                        derived={k: v for k, v in derived.items() if v is not None},
                        home_link=data.get("home_link"),
-                       applicant={k: v for k, v in applicant.items() if v is not None})
+                       applicant={k: v for k, v in applicant.items() if v is not None},
+                       in_flight=str(data.get("in_flight", IN_FLIGHT_DEFAULT)))
 
     def _expand(self, origin: Origin, fragments: Mapping[str, Document]) -> tuple[
             list[tuple[Any, Origin]], list[tuple[Any, Origin]], dict[str, tuple[Any, Origin]]]:

@@ -1,7 +1,7 @@
 """Load forms/: read every file, check its structure, check its meaning, return the model and all errors."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from renderer.definition.errors import FormsInvalid, LoadError
 from renderer.definition.model import Definition
 from renderer.definition.reader import Document, plain, read_yaml
 from renderer.definition.structure import check_structure
+from renderer.definition.version import content_hash, version_label
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 
@@ -55,6 +56,8 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
     seen = {(e.position, e.code, e.message) for e in errors}
     errors += [e for e in meaning_errors if (e.position, e.code, e.message) not in seen
                and not seen.add((e.position, e.code, e.message))]
+    if definition is not None and not errors:
+        definition = replace(definition, version=content_hash(root), label=version_label(root))
     return LoadResult(None if errors else definition, errors, len(files))
 
 

@@ -19,6 +19,9 @@ class Position:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+IN_FLIGHT = ("move_when_compatible", "continue")
+IN_FLIGHT_DEFAULT = IN_FLIGHT[0]
+
 # A condition is either a constant or an expression evaluated against the answers.
 Condition = bool | Expression
 
@@ -194,6 +197,9 @@ class Journey:
     derived: Mapping[str, Expression]
     home_link: str | None = None
     applicant: Mapping[str, Expression] = field(default_factory=dict)   # whom the card is for; default: person
+    # When a new version of the forms is served, a citizen mid-journey: moves over if every change is compatible for
+    # their answers (move_when_compatible), or always finishes on the version they started (continue).
+    in_flight: str = "move_when_compatible"
 
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)
@@ -238,3 +244,5 @@ class Definition:
     lists: Mapping[str, Any]          # name -> list of options, or a region tree
     cities: Mapping[str, City]
     residents: Mapping[str, Mapping[str, Any]]
+    version: str = ""                 # content hash of the forms folder that made it (renderer/definition/version.py)
+    label: str = ""                   # forms/VERSION, or v-<hash prefix>: what people call the version

@@ -83,7 +83,11 @@ class Drafts:
 
     def load(self, owner: str, journey: str) -> Draft:
         stored = self.store.load_draft(owner, journey)
-        return Draft.from_json(stored.state, stored.version) if stored else Draft()
+        if stored is None:
+            return Draft()
+        draft = Draft.from_json(stored.state, stored.version)
+        draft.form_version = stored.form_version
+        return draft
 
     def save(self, owner: str, journey: str, draft: Draft) -> None:
         """Write the draft; on a race, merge with what was saved meanwhile and write again. The draft object is
@@ -94,7 +98,7 @@ class Drafts:
         for _ in range(MAX_MERGES):
             _stamp(state, stored_state, (version or 0) + 1)
             try:
-                new_version = self.store.save_draft(owner, journey, state, version)
+                new_version = self.store.save_draft(owner, journey, state, version, draft.form_version)
                 break
             except StaleDraft:
                 attempt += 1
@@ -107,6 +111,7 @@ class Drafts:
         else:
             raise DraftConflict({"*"})
         fresh = Draft.from_json(state, new_version)
+        fresh.form_version = draft.form_version
         draft.raw, draft.facts, draft.done, draft.outcome = fresh.raw, fresh.facts, fresh.done, fresh.outcome
         draft.stamps, draft.version, draft.base = fresh.stamps, fresh.version, fresh.base
         if conflicts:

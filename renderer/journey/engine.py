@@ -9,6 +9,8 @@ from renderer.journey import submission
 from renderer.journey.calls import fill, run_call
 from renderer.journey.drafts import DraftConflict, Drafts, form_version, posted_verdict, stale_confirm
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
+from renderer.journey.pinning import definition_for
+from renderer.versions.registry import VersionRegistry
 from renderer.journey.view import RESTART, Feedback, PageView, Redirect, link_button, outcome_env, page_url, page_view
 from renderer.services.base import Identity, Outcome, Services
 from renderer.store.base import utcnow as submission_now
@@ -36,9 +38,20 @@ def _conflicts_shown(method: Callable[..., Answer]) -> Callable[..., Answer]:
 
 
 class Engine:
-    def __init__(self, definition: Definition, services: Services, store: Any) -> None:
-        self.definition, self.services, self.store = definition, services, store
+    def __init__(self, definition: Definition, services: Services, store: Any,
+                 versions: VersionRegistry | None = None) -> None:
+        self.services, self.store = services, store
+        self.versions = versions or VersionRegistry(definition)      # without a store: today's forms only
         self.drafts = Drafts(store)
+
+    @property
+    def definition(self) -> Definition:
+        """Today's forms: what new drafts start on."""
+        return self.versions.current
+
+    @definition.setter
+    def definition(self, definition: Definition) -> None:
+        self.versions.publish(definition)
 
     def journey(self, journey_id: str) -> Journey | None:
         return self.definition.journeys.get(journey_id)
@@ -48,7 +61,9 @@ class Engine:
     def evaluate(self, identity: Identity, journey: Journey, draft: Draft | None = None) -> Evaluation:
         if draft is None:
             draft = self.drafts.load(identity.key, journey.id)
-        return Evaluation(self.definition, journey, draft, identity, self.services, self.store)
+        definition = definition_for(self.versions, journey.id, draft, identity, self.services, self.store)
+        journey = definition.journeys.get(journey.id, journey)
+        return Evaluation(definition, journey, draft, identity, self.services, self.store)
 
     def save(self, ev: Evaluation) -> None:
         """One transaction with a version check; raises DraftConflict when another tab changed the same answers."""
@@ -56,6 +71,7 @@ class Engine:
 
     def conflict_view(self, identity: Identity, journey: Journey, page_id: str, keys: set[str]) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         page = journey.page(page_id)
         if page is None or not ev.reachable(page):
             return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
@@ -73,6 +89,7 @@ class Engine:
         `return_to` ('journey:page') is kept for a later `goto: return`.
         """
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         ev.draft.facts.pop(ENTRY, None)            # a side entrance (本人申领 from the guardian's guide) ends here
         if return_to and self._return_url(return_to):
             ev.draft.facts[RETURN] = return_to
@@ -143,6 +160,7 @@ class Engine:
     def show(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False,
              why: bool = False) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         page = journey.page(page_id)
         settled = ev.draft.outcome or {}
         if page is not None and page.is_confirm and not ev.reachable(page) and settled.get("result"):
@@ -173,6 +191,7 @@ class Engine:
     def post(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any],
              edit: bool = False) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         page = journey.page(page_id)
         if page is None or not ev.reachable(page):      # a stale tab: back to where the citizen really is
             return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
@@ -200,6 +219,7 @@ class Engine:
     def refresh(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
         """Keep what was typed and show the page again (a choice changed what is shown); no checks."""
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         page = journey.page(page_id)
         if page is None or not ev.reachable(page):
             return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
@@ -349,12 +369,14 @@ class Engine:
 
     def face_pending(self, identity: Identity, journey: Journey, page_id: str) -> dict[str, Any] | None:
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         pending = ev.draft.facts.get(FACE_PENDING)
         return pending if pending and pending.get("page") == page_id else None
 
     @_conflicts_shown
     def face_done(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         pending = ev.draft.facts.pop(FACE_PENDING, None)
         page = journey.page(page_id)
         if not pending or page is None or pending.get("page") != page_id:
@@ -369,6 +391,7 @@ class Engine:
 
     def result(self, identity: Identity, journey: Journey, result_id: str) -> Redirect | dict[str, Any]:
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         outcome = ev.draft.outcome or {}
         result = journey.results.get(result_id)
         if result is None or outcome.get("result") != result_id:
@@ -381,6 +404,7 @@ class Engine:
     def restart(self, identity: Identity, journey: Journey) -> Redirect:
         """返回首页 after a result: a finished application's draft is cleared; a failed one is kept."""
         ev = self.evaluate(identity, journey)
+        journey = ev.journey          # the version this draft is on
         if ev.draft.outcome and ev.draft.outcome.get("code") == "ok":
             ev.draft = ev.draft.fresh()
         ev.draft.outcome = None

@@ -30,6 +30,7 @@ class Draft:
     stamps: dict[str, list[Any]] = field(default_factory=dict)
     version: int | None = None                              # as stored; None: not stored yet
     base: dict[str, Any] | None = None                      # the stored state this copy was read from
+    form_version: str | None = None                         # the forms it is on (renderer/versions/registry.py)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None, version: int | None = None) -> "Draft":
@@ -46,7 +47,7 @@ class Draft:
     def fresh(self, **kept: Any) -> "Draft":
         """An empty draft that replaces this one in the store (same version line)."""
         new = Draft(**kept)
-        new.version, new.base = self.version, self.base
+        new.version, new.base, new.form_version = self.version, self.base, None   # the next one starts on today's forms
         return new
 
 

@@ -44,7 +44,8 @@ def submit(ev: Evaluation, journey_id: str, payload: dict[str, Any]) -> Outcome:
     """Claim the application, send it if this request holds the claim, and settle it with the answer."""
     key = token(ev)
     applicant = str((payload.get("applicant") or {}).get("id_number") or ev.identity.id_number)
-    claim = ev.store.claim_submission(ev.identity.key, journey_id, applicant, key, payload)
+    claim = ev.store.claim_submission(ev.identity.key, journey_id, applicant, key, payload,
+                                      form_version=ev.definition.version or None)
     if claim.action == "done":
         return outcome_of(claim.application)
     if claim.action == "wait":

@@ -20,6 +20,7 @@ class StaleDraft(Exception):
 class StoredDraft:
     state: dict[str, Any]
     version: int
+    form_version: str | None = None      # the forms it was started on (or moved to)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Application:
     reference: str | None    # the provincial system's application number
     payload: dict[str, Any]
     lease_until: dt.datetime | None = None   # a pending submission is being sent until then
+    form_version: str | None = None          # the forms it was made with
 
     @property
     def settled(self) -> bool:

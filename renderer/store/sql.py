@@ -16,6 +16,7 @@ from renderer.store.base import (LIVE_STATUSES, Application, Claim, StaleDraft, 
 from renderer.store.database import Database, database_url
 from renderer.store.records import Records
 from renderer.store.sessions import Sessions
+from renderer.store.versions import Versions
 from renderer.store.tables import applications, drafts, uploads
 
 LEASE = dt.timedelta(seconds=30)      # a submission being sent; after this a retry may send it again (same key)
@@ -34,6 +35,7 @@ class SqlStore:
         migrate.upgrade(self.db)
         self.sessions = Sessions(self.db)
         self.records = Records(self.db)
+        self.versions = Versions(self.db)
 
     def ping(self) -> bool:
         try:
@@ -50,12 +52,14 @@ class SqlStore:
 
     def load_draft(self, owner: str, journey: str) -> StoredDraft | None:
         with self.db.read() as conn:
-            row = conn.execute(select(drafts.c.state, drafts.c.version)
+            row = conn.execute(select(drafts.c.state, drafts.c.version, drafts.c.form_version)
                                .where(drafts.c.owner == owner, drafts.c.journey == journey)).first()
-        return StoredDraft(json.loads(row.state), int(row.version)) if row else None
+        return StoredDraft(json.loads(row.state), int(row.version), row.form_version) if row else None
 
-    def save_draft(self, owner: str, journey: str, state: Mapping[str, Any], version: int | None) -> int:
+    def save_draft(self, owner: str, journey: str, state: Mapping[str, Any], version: int | None,
+                   form_version: str | None = None) -> int:
         """Write the draft if it is still at `version` (None: it must not exist yet); returns the new version.
+        `form_version`: the forms it is on (kept as it was when not given).
 
         Raises StaleDraft when another request saved first.
         """
@@ -67,12 +71,15 @@ class SqlStore:
                 if found:
                     raise StaleDraft(journey)
                 conn.execute(insert(drafts).values(owner=owner, journey=journey, state=_json(state), version=1,
-                                                   updated_at=now))
+                                                   updated_at=now, form_version=form_version))
                 return 1
+            values: dict[str, Any] = {"state": _json(state), "version": version + 1, "updated_at": now}
+            if form_version is not None:
+                values["form_version"] = form_version
             done = conn.execute(update(drafts)
                                 .where(drafts.c.owner == owner, drafts.c.journey == journey,
                                        drafts.c.version == version)
-                                .values(state=_json(state), version=version + 1, updated_at=now))
+                                .values(**values))
             if done.rowcount != 1:
                 raise StaleDraft(journey)
             return version + 1
@@ -113,7 +120,7 @@ class SqlStore:
 
     def claim_submission(self, owner: str, journey: str, applicant: str, token: str,
                          payload: Mapping[str, Any], lease: dt.timedelta | None = None,
-                         now: dt.datetime | None = None) -> Claim:
+                         now: dt.datetime | None = None, form_version: str | None = None) -> Claim:
         """Take the right to send application `token` now, or learn why not (another request, or it is settled)."""
         now, lease = now or utcnow(), self.lease if lease is None else lease
         with self.db.write() as conn:
@@ -123,7 +130,8 @@ class SqlStore:
                     with conn.begin_nested():
                         conn.execute(insert(applications).values(
                             owner=owner, journey=journey, applicant=applicant, token=token, payload=_json(payload),
-                            status="pending", attempts=1, lease_until=now + lease, created_at=now, updated_at=now))
+                            status="pending", attempts=1, lease_until=now + lease, created_at=now, updated_at=now,
+                            form_version=form_version))
                 except IntegrityError:     # another live application of this applicant holds the place
                     other = _live_for(conn, journey, applicant)
                     if other is None:
@@ -140,7 +148,7 @@ class SqlStore:
             values: dict[str, Any] = {"status": "pending", "lease_until": now + lease, "updated_at": now,
                                       "attempts": applications.c.attempts + 1}
             if row.status == "failed":
-                values["payload"] = _json(payload)
+                values["payload"], values["form_version"] = _json(payload), form_version
             try:
                 with conn.begin_nested():
                     taken = conn.execute(update(applications).where(
@@ -222,7 +230,7 @@ def _live_for(conn: Connection, journey: str, applicant: str) -> Row[Any] | None
 def _application(row: Row[Any]) -> Application:
     return Application(id=int(row.id), owner=row.owner, journey=row.journey, token=row.token, status=row.status,
                        reason=row.reason, reference=row.reference, payload=json.loads(row.payload),
-                       lease_until=row.lease_until)
+                       lease_until=row.lease_until, form_version=row.form_version)
 
 
 def _drop_loose_uploads(conn: Connection, owner: str, journey: str) -> None:

@@ -35,6 +35,7 @@ drafts = Table(
     Column("journey", String(64), primary_key=True),
     Column("state", Text, nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),   # optimistic concurrency
+    Column("form_version", String(64)),           # the forms it was started on (form_versions.version)
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
@@ -65,6 +66,7 @@ applications = Table(
     Column("lease_until", UtcDateTime()),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime()),
+    Column("form_version", String(64)),           # the forms it was made with
     # The rule "one live application per citizen per journey" is the database's, not an `if` in Python.
     Index("one_live_application", "journey", "applicant", unique=True,
           sqlite_where=text("status IN ('pending', 'failed')"),
@@ -81,6 +83,14 @@ sessions = Table(
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("revoked_at", UtcDateTime()),
     Index("sessions_by_expiry", "expires_at"),
+)
+
+form_versions = Table(
+    "form_versions", metadata,
+    Column("version", String(64), primary_key=True),     # the content hash of the forms folder
+    Column("label", String(64), nullable=False),
+    Column("files", Text, nullable=False),                # {path: text}: enough to load it again, years later
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 records = Table(

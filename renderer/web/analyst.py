@@ -38,8 +38,8 @@ class FormsWatcher:
             self._stamp = stamp
             result = load_forms(self.root)
             self.errors = result.errors
-            if result.definition is not None:
-                self.engine.definition = result.definition
+            if result.definition is not None:      # a new version, stored like any other: drafts follow the rules
+                self.engine.versions.publish(result.definition, self.root)
 
 
 class ReloadForms(BaseHTTPMiddleware):

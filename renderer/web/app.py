@@ -17,9 +17,10 @@ from starlette.templating import Jinja2Templates
 
 from renderer.definition.loader import load_forms, load_or_raise
 from renderer.journey.engine import Engine
+from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
 from renderer.services.simulator import simulated_services
 from renderer.store import open_store
-from renderer.web import analyst, routes
+from renderer.web import analyst, routes, schemas
 from renderer.web.config import ROOT, Settings, load_settings
 from renderer.web.head import HeadAsGet
 from renderer.web.health import healthz, readyz
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/login", routes.login, methods=["GET", "POST"]),
             Route("/logout", routes.logout, methods=["POST"]),
             Route("/uploads/{upload}", routes.upload),
+            Route("/schemas/applications/{journey}.json", schemas.application_schema),
             Route("/j/{journey}", routes.journey_start),
             Route("/j/{journey}/restart", routes.journey_restart, methods=["POST"]),
             Route("/j/{journey}/result/{result}", routes.journey_result),
@@ -105,7 +107,10 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         ],
         exception_handlers={500: server_error, 404: not_found},
     )
-    app.state.engine = Engine(definition, services, store)
+    versions = VersionRegistry(definition, settings.forms, store)
+    app.state.engine = Engine(definition, services, store, versions)
+    if definition is not None:
+        log_drafts_on_older_versions(versions, store)
     if reload_forms:
         app.state.watcher = analyst.FormsWatcher(settings.forms, app.state.engine)
         app.state.watcher.errors = first_errors

@@ -1,0 +1,49 @@
+"""Which version of the forms a citizen's draft is served with: the one it was started on, until the journey's
+`in_flight` rule lets it move to the current version (every change compatible for these answers)."""
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from renderer.definition.model import Definition
+from renderer.journey.evaluation import Draft, Evaluation
+from renderer.versions.registry import VersionRegistry
+
+log = logging.getLogger("yss.versions")
+
+
+def definition_for(versions: VersionRegistry, journey_id: str, draft: Draft, identity: Any, services: Any,
+                   store: Any) -> Definition:
+    """The definition to serve this draft with; a draft that moves (or is new) is marked with today's version."""
+    current = versions.current
+    if not draft.form_version or draft.form_version == current.version:
+        draft.form_version = current.version
+        return current
+    old = versions.get(draft.form_version)
+    if old is None or journey_id not in old.journeys:       # nothing to finish on: today's forms it is
+        draft.form_version = current.version
+        return current
+    if journey_id not in current.journeys:                  # the journey is gone from today's forms
+        return old
+    if current.journeys[journey_id].in_flight == "move_when_compatible" and \
+            moves_cleanly(old, current, journey_id, draft, identity, services, store):
+        log.info("a %s draft moves from form version %s to %s", journey_id, old.label, current.label)
+        draft.form_version = current.version
+        return current
+    return old
+
+
+def moves_cleanly(old: Definition, new: Definition, journey_id: str, draft: Draft, identity: Any, services: Any,
+                  store: Any) -> bool:
+    """True when, on the new version, every page before the one the citizen is on is still passed with these
+    answers: no new required field or page before it, no chosen option gone, no page renamed or re-routed."""
+    before = Evaluation(old, old.journeys[journey_id], draft, identity, services, store)
+    after = Evaluation(new, new.journeys[journey_id], copy.deepcopy(draft), identity, services, store)
+    here = before.first_incomplete()
+    for page in after.pages_on_route:
+        if here is not None and page.id == here.id:
+            return True
+        if not after.is_complete(page):
+            return False
+    return here is None
