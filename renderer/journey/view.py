@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from renderer.definition.model import Journey, Link, Page
-from renderer.journey.calls import confirm_rows, fill
+from renderer.journey.calls import fill
+from renderer.journey.confirm import confirm_rows
 from renderer.journey.evaluation import Evaluation, condition
 from renderer.services.base import Outcome
 from widgets import WIDGETS

@@ -314,6 +314,11 @@ def top_bar(page: Page) -> Locator:
 
 # ------------------------------------------------------------------ generic helpers added for the resident and low-code tests
 
+# Every SQLite store a server of this session kept, with the forms it served: tests/e2e/test_zz_payloads.py checks
+# their applications after the walks.
+SERVED: list[tuple[Path, Path]] = []
+
+
 @contextmanager
 def serve(data: Path, **env: str) -> Iterator[str]:
     """`python -m renderer.web` on a free port, its store and log in `data`; yields its base URL and stops it after.
@@ -323,6 +328,8 @@ def serve(data: Path, **env: str) -> Iterator[str]:
                 "YSS_DB": str(data / "e2e.sqlite3"), "YSS_SECRET": secrets.token_urlsafe(32), **env}
     if "YSS_SIM_FAILURE_RATE" not in env:
         settings.pop("YSS_SIM_FAILURE_RATE", None)
+    if "://" not in settings["YSS_DB"]:
+        SERVED.append((ROOT / settings["YSS_DB"], ROOT / settings.get("YSS_FORMS", "forms")))
     log_path = data / "server.log"
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:

@@ -85,6 +85,31 @@ class Citizen:
         assert self.last.url.path == "/j/adult/confirm", (self.last.url, self.errors())
         return self.last
 
+    def walk_minor_to_confirm(self) -> Any:
+        """王芳 (signed in) for her son 李小明, by 户口簿, a photo by receipt number, 网点领卡."""
+        self.get("/j/minor")
+        self.post("/j/minor/guide", {"_action": "button:0", "agreed": "1"})
+        self.post(str(self.last.url), {"result": "pass"})
+        self.post("/j/minor/eligibility", {"_action": "button:0", "guardian_relationship": "母亲",
+                                           "applicant_name": "李小明", "applicant_id_type": "户口簿",
+                                           "applicant_id_number": "440105201503153317", "intended_city": "广州市"})
+        image = make_placeholder_portrait("doc")
+        slots = ["guardian_documents.id_card.0", "guardian_documents.id_card.1",
+                 "applicant_documents.household_register.0", "applicant_documents.household_register.1",
+                 "applicant_documents.household_register.2"]
+        self.post("/j/minor/documents", {"_action": "button:0", "guardian_documents.choice": "id_card",
+                                         "applicant_documents.choice": "household_register"},
+                  files={s: ("a.jpg", image, "image/jpeg") for s in slots})
+        self.post("/j/minor/photo", {"_action": "field:photo:fetch", "photo.receipt": "GZ2023080100533"})
+        self.post("/j/minor/photo", {"_action": "button:0", "photo.receipt": "GZ2023080100533"})
+        self.post("/j/minor/details", {"_action": "field:phone:send", "phone": "13977778888"})
+        code = re.search(r"验证码为(\d{6})", self.last.text).group(1)
+        details = {k: v for k, v in DETAILS.items() if not k.startswith("id_")}
+        self.post("/j/minor/details", {**details, "phone": "13977778888", "phone.code": code, "occupation": "其他人员"})
+        self.post("/j/minor/pickup", {"_action": "button:0", "pickup_method": "网点领卡", "branch": "gz-lw-zhanqianlu"})
+        assert self.last.url.path == "/j/minor/confirm", (self.last.url, self.errors())
+        return self.last
+
     def version(self) -> str:
         """The draft version the last page was shown at (its hidden `_version`)."""
         return re.search(r'name="_version" value="(\d+)"', self.last.text).group(1)

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from renderer.definition.loader import load_or_raise
-from renderer.journey.calls import application_payload, confirm_rows
+from renderer.journey.confirm import confirm_rows
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.journey.evaluation import Draft, Evaluation
+from renderer.journey.payload import application_payload
 from renderer.services.base import Identity
 from renderer.store import open_store
 
