@@ -50,7 +50,7 @@ class Engine:
         return self.versions.current
 
     @definition.setter
-    def definition(self, definition: Definition) -> None:
+    def definition(self, definition: Definition | None) -> None:
         self.versions.publish(definition)
 
     def journey(self, journey_id: str) -> Journey | None:
@@ -358,7 +358,7 @@ class Engine:
             ev.draft.facts.pop(submission.SUBMISSION, None)     # settled: a new attempt gets a new key
             if outcome.ok:      # submitted: the next visit starts a new application (the return point stays)
                 kept = {RETURN: ev.draft.facts[RETURN]} if RETURN in ev.draft.facts else {}
-                ev.draft = ev.draft.fresh(outcome=ev.draft.outcome, facts=kept)
+                ev.draft = ev.draft.fresh(self.definition.version, outcome=ev.draft.outcome, facts=kept)
             self.save(ev)
             return Redirect(f"/j/{journey.id}/result/{route.result}")
         self.save(ev)
@@ -406,7 +406,7 @@ class Engine:
         ev = self.evaluate(identity, journey)
         journey = ev.journey          # the version this draft is on
         if ev.draft.outcome and ev.draft.outcome.get("code") == "ok":
-            ev.draft = ev.draft.fresh()
+            ev.draft = ev.draft.fresh(self.definition.version)      # a new application starts on today's forms
         ev.draft.outcome = None
         ev.draft.done.pop(journey.pages[0].id, None)     # the guide is read and agreed again
         self.save(ev)

@@ -44,10 +44,10 @@ class Draft:
         return {"raw": self.raw, "facts": self.facts, "done": self.done, "outcome": self.outcome,
                 "stamps": self.stamps}
 
-    def fresh(self, **kept: Any) -> "Draft":
-        """An empty draft that replaces this one in the store (same version line)."""
+    def fresh(self, form_version: str | None, **kept: Any) -> "Draft":
+        """An empty draft that replaces this one in the store (same version line), on `form_version` (today's)."""
         new = Draft(**kept)
-        new.version, new.base, new.form_version = self.version, self.base, None   # the next one starts on today's forms
+        new.version, new.base, new.form_version = self.version, self.base, form_version
         return new
 
 

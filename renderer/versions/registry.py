@@ -24,8 +24,11 @@ class VersionRegistry:
         if current is not None:
             self.publish(current, root)
 
-    def publish(self, definition: Definition, root: Path | None = None) -> None:
+    def publish(self, definition: Definition | None, root: Path | None = None) -> None:
         """Serve `definition` from now on; its files go to the store (once) so that every worker can load it later."""
+        if definition is None:        # no forms to serve (an analyst's broken start; /readyz says so)
+            self.current = None
+            return
         if root is not None and self.store is not None and definition.version:
             if self.store.versions.keep(definition.version, definition.label, source_files(root)):
                 log.info("form version %s (%s) stored", definition.label, definition.version)

@@ -68,7 +68,8 @@ class Citizen:
     def errors(self) -> list[str]:
         return re.findall(r'<p class="error" id="[^"]+">([^<]+)</p>', self.last.text)
 
-    def walk_to_confirm(self, city: str = "广州市") -> Any:
+    def walk_to_confirm(self, city: str = "广州市", until: str = "confirm") -> Any:
+        """Through the adult journey to 信息确认, or stop on the page `until` (e.g. 'pickup': halfway)."""
         self.get("/j/adult")
         self.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
         self.post(str(self.last.url), {"result": "pass"})
@@ -81,6 +82,9 @@ class Citizen:
         self.post("/j/adult/details", {"_action": "field:phone:send", "phone": "13600002819"})
         code = re.search(r"验证码为(\d{6})", self.last.text).group(1)
         self.post("/j/adult/details", {**DETAILS, "phone.code": code})
+        if until == "pickup":
+            assert self.last.url.path == "/j/adult/pickup", (self.last.url, self.errors())
+            return self.last
         self.post("/j/adult/pickup", {"_action": "button:0", "pickup_method": "网点领卡", "branch": "gz-lw-zhanqianlu"})
         assert self.last.url.path == "/j/adult/confirm", (self.last.url, self.errors())
         return self.last

@@ -2,7 +2,6 @@
 real server's timeouts, graceful shutdown and workers (started as `python -m renderer.web` on a free port)."""
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import logging
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from tests import aio
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import Message
@@ -41,7 +41,7 @@ def asgi(app: Any, method: str, path: str, headers: dict[str, str], receive: Any
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    aio.run(app(scope, receive, send))
     return sent
 
 

@@ -5,6 +5,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from tests import aio
 from starlette.types import Message, Receive, Scope, Send
 
 from renderer.web.limits import (BODY_LIMITS, DEFAULT_BODY, JOURNEY_BODY, SIGN_IN_BODY, BodyLimits, body_limit)
@@ -32,7 +33,7 @@ def call(app: Any, scope: Scope, receive: Receive) -> list[Message]:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    aio.run(app(scope, receive, send))
     return sent
 
 

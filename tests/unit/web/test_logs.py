@@ -1,13 +1,13 @@
 """JSON log lines with a request id, and nothing personal in them."""
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sys
 from typing import Any
 
 import pytest
+from tests import aio
 from starlette.types import Message, Receive, Scope, Send
 
 from renderer.web.logs import REQUEST_ID, JsonFormatter, RequestLog, log_config, request_id
@@ -82,7 +82,7 @@ def test_request_log_names_each_request_and_writes_one_access_line(caplog: pytes
 
     scope = {"type": "http", "method": "GET", "path": "/j/adult", "query_string": b"id=1", "headers": []}
     caplog.set_level(logging.INFO, logger="yss.access")
-    asyncio.run(RequestLog(app)(scope, receive, send))
+    aio.run(RequestLog(app)(scope, receive, send))
     rid = dict(sent[0]["headers"])[b"x-request-id"].decode()
     assert seen == {"state": rid, "var": rid}
     [line] = [r for r in caplog.records if r.name == "yss.access"]
