@@ -74,3 +74,25 @@ def test_reload_server_starts_on_broken_forms_and_shows_why(tmp_path: Path) -> N
         assert "表单有误" in page.text and "schema.bad_value" in page.text
         save(guide, guide.read_text(encoding="utf-8").replace("kind: agrement", "kind: agreement"))
         assert "证件号码" in client.get("/login").text
+
+
+def test_reload_publishes_a_version_and_a_citizen_in_flight_follows_the_rules(tmp_path: Path) -> None:
+    app, forms = app_on_copy(tmp_path, reload_forms=True)
+    details = forms / "fragments" / "details.yaml"
+    with TestClient(app, follow_redirects=True) as client:
+        citizen = Citizen(client)
+        citizen.sign_in()
+        citizen.walk_to_confirm(until="pickup")
+        started_on = app.state.engine.definition.version
+        save(details, details.read_text(encoding="utf-8").replace(
+            "label: 民族, options: lists.ethnicities, required: true}",
+            "label: 民族, options: lists.ethnicities, required: true}\n"
+            "          - {id: nickname, kind: text, label: 曾用名, required: true}", 1))
+        page = citizen.get("/j/adult/pickup")        # a required field on a page already passed: stay on the old one
+        assert page.url.path == "/j/adult/pickup" and app.state.engine.definition.version != started_on
+        citizen.post("/j/adult/pickup", {"_action": "button:0", "pickup_method": "网点领卡",
+                                          "branch": "gz-lw-zhanqianlu"})
+        assert citizen.last.url.path == "/j/adult/confirm"            # no 曾用名 asked: the old version's route
+        owner = app.state.services.sign_in.sign_in("440106199001011235").key
+        assert app.state.store.load_draft(owner, "adult").form_version == started_on
+        assert app.state.store.versions.label(app.state.engine.definition.version)     # the new one is stored too
