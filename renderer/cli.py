@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     paths.add_argument("--forms", type=Path, default=FORMS_DIR)
     paths.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    compare = sub.add_parser("diff", help="what changes for citizens in flight between two versions of forms/; "
+                                          "exit 3 when a change is breaking")
+    compare.add_argument("old", help="a forms folder, or a git revision (its forms/ is read with git archive)")
+    compare.add_argument("new", help="a forms folder (e.g. ./forms, the working copy), or a git revision")
+    compare.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     serve = sub.add_parser("serve", help="serve the product (like make run)")
     serve.add_argument("--reload", action="store_true", help="reload forms when a YAML file is saved")
 
@@ -47,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "graph":
         from renderer.tools.graph import run_graph
         return run_graph(args.forms, args.journey, args.output)
+    if args.command == "diff":
+        from renderer.tools.diff import run_diff
+        return run_diff(args.old, args.new, as_json=args.json)
     if args.command == "paths":
         from renderer.tools.paths import run_paths
         return run_paths(args.forms, args.journey, as_json=args.json)
