@@ -113,7 +113,8 @@ def _route_line(r: RouteChange) -> str:
     cause = f"{r.outcome['page']}:{r.outcome['button']} → {r.outcome['code']}" if r.outcome else "ok"
     answers = ", ".join(f"{k}={v}" for k, v in r.answers.items()) or "-"
     sign = "+" if r.change == "appeared" else "−"
-    return f"  {sign} {r.journey}  {' › '.join(r.pages)}  ⇒ {r.end['kind']} {r.end['id']}  [{cause}; {answers}]"
+    end = r.end["id"] or r.end.get("title", "")[:30]
+    return f"  {sign} {r.journey}  {' › '.join(r.pages)}  ⇒ {r.end['kind']} {end}  [{cause}; {answers}]"
 
 
 def text_report(old: Version, new: Version, changes: list[Change], routes: list[RouteChange]) -> str:

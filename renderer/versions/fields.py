@@ -103,7 +103,9 @@ class FieldDiff:
                  **{k: e.source for k, e in new.exprs.items() if k not in (*CHOICE_SETTINGS, "default", "value")}}
         for key in sorted(k for k in {**before, **after} if before.get(k) != after.get(k)):
             a, b = before.get(key), after.get(key)
-            yield self._change(_setting_kind(key, a, b), f"{key}: {_show(a)} → {_show(b)}")
+            kind = _setting_kind(key, a, b)
+            yield self._change(kind, f"{key} changed" if kind in ("field.text", "field.display")
+                               else f"{key}: {_show(a)} → {_show(b)}")
 
     def _choices(self) -> Iterator[Change]:
         before = choices(self.old_def, self.old_journey, self.old)
