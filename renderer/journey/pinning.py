@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import logging
+from dataclasses import replace
 from typing import Any
 
-from renderer.definition.model import Definition
+from renderer.definition.model import Button, Definition, Page
 from renderer.journey.evaluation import Draft, Evaluation
 from renderer.versions.registry import VersionRegistry
 
@@ -44,6 +45,16 @@ def moves_cleanly(old: Definition, new: Definition, journey_id: str, draft: Draf
     for page in after.pages_on_route:
         if here is not None and page.id == here.id:
             return True
-        if not after.is_complete(page):
+        if not after.is_complete(page) or _acts_differently(old.journeys[journey_id].page(page.id), page):
             return False
     return here is None
+
+
+def _acts_differently(was: Page | None, now: Page) -> bool:
+    """A passed page whose buttons now call other services, guard or route otherwise (a new check, say):
+    moving over would let the citizen skip what the new version asks of that page."""
+    if was is None:
+        return True
+    def behaviour(page: Page) -> list[Button]:
+        return [replace(button, position=None) for button in page.buttons]
+    return behaviour(was) != behaviour(now)

@@ -57,6 +57,11 @@ def page_renamed(forms: Path) -> None:
     minor.write_text(minor.read_text(encoding="utf-8").replace("edit: photo", "edit: card_photo"), encoding="utf-8")
 
 
+def new_check_on_a_passed_page(forms: Path) -> None:
+    edit(forms, "journeys/adult.yaml", "          - {service: eligibility_check, with: {city: intended_city}}\n",
+         "          - precheck\n          - {service: eligibility_check, with: {city: intended_city}}\n")
+
+
 def new_city(forms: Path) -> None:
     shutil.copy(forms / "cities" / "yunfu.yaml", forms / "cities" / "xinshi.yaml")
     edit(forms, "cities/xinshi.yaml", "city: 云浮市", "city: 新示市")
@@ -70,6 +75,7 @@ CHANGES: list[tuple[Callable[[Path], None], bool]] = [
     (bank_removed, False),           # the bank they chose is gone
     (pages_reordered, True),         # both pages passed: nothing to redo
     (page_renamed, False),           # a page they passed no longer exists by that name
+    (new_check_on_a_passed_page, False),   # a service the new version runs on a page they passed: not skipped
     (new_city, True),                # nothing they answered changes
 ]
 
