@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 
 from renderer.definition.loader import load_or_raise
 from renderer.definition.model import Definition
@@ -29,6 +30,8 @@ def problems(payload: dict[str, Any], definition: Definition, journey: str) -> l
 
 
 def test_every_application_the_walks_made_validates_against_its_journeys_schema(server: str) -> None:
+    if not any(p.exists() and owners(p) for p, _ in SERVED):
+        pytest.skip("no browser walk stored an application in this session (run with the other e2e tests)")
     definitions: dict[Path, Definition] = {}
     checked, found = 0, []
     for store_path, forms in dict.fromkeys(SERVED):

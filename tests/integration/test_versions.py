@@ -135,3 +135,19 @@ def test_continue_keeps_every_citizen_on_their_version(database: Any, tmp_path: 
     owner = after.app.state.services.sign_in.sign_in(ZHANG).key
     assert after.app.state.store.load_draft(owner, "adult").form_version == old_version
     after.app.state.store.close()
+
+
+def test_an_application_can_be_read_with_the_schema_of_its_own_version(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS_DIR, forms)
+    settings = dataclasses.replace(settings_for(tmp_path / "db.sqlite3"), forms=forms)
+    before = TestClient(create_app(settings), follow_redirects=True)
+    old_version = before.app.state.engine.definition.version
+    before.app.state.store.close()
+    new_required_field(forms)
+    after = TestClient(create_app(settings), follow_redirects=True)
+    today = after.get("/schemas/applications/adult.json").json()
+    then = after.get(f"/schemas/applications/adult.json?version={old_version}").json()
+    assert "曾用名" in str(today) and "曾用名" not in str(then)
+    assert after.get("/schemas/applications/adult.json?version=nosuchversion").status_code == 404
+    after.app.state.store.close()
