@@ -12,6 +12,7 @@ from renderer.uploads.images import make_placeholder_portrait
 from renderer.web.app import create_app
 from renderer.definition.loader import FORMS_DIR
 from renderer.web.config import Settings
+from tests.pg import throwaway_database
 
 PERSONAS = Path(__file__).resolve().parents[2] / "data" / "personas.yaml"
 ZHANG = "440106199001011235"
@@ -25,6 +26,16 @@ def settings_for(database: Path) -> Settings:
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     return tmp_path / "app.sqlite3"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def each_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store setting on each engine in turn: a SQLite file, then a throwaway PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "db" / "store.sqlite3")
+    else:
+        with throwaway_database() as url:
+            yield url
 
 
 @pytest.fixture

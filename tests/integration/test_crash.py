@@ -5,24 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx2 as httpx
 import pytest
 
 from renderer.store import open_store
 from tests.integration.conftest import ZHANG, Citizen
-from tests.pg import throwaway_database
 from tests.served import Served
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "db" / "crash.sqlite3")
-    else:
-        with throwaway_database() as url:
-            yield url
+@pytest.fixture
+def database(each_engine: str) -> str:
+    return each_engine
 
 
 def browser(server: Served) -> httpx.Client:

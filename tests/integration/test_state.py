@@ -9,7 +9,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from itertools import cycle
-from pathlib import Path
 from typing import Any, Iterator
 
 import httpx2 as httpx
@@ -20,16 +19,11 @@ from renderer.services.base import Identity
 from renderer.uploads.images import make_placeholder_portrait
 from renderer.web.app import create_app
 from tests.integration.conftest import DETAILS, ZHANG, Citizen, settings_for
-from tests.pg import throwaway_database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    if request.param == "sqlite":
-        yield tmp_path / "state.sqlite3"
-    else:
-        with throwaway_database() as url:
-            yield url
+@pytest.fixture
+def database(each_engine: str) -> str:
+    return each_engine
 
 
 @pytest.fixture

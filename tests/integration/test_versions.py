@@ -7,7 +7,7 @@ import dataclasses
 import logging
 import shutil
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 from starlette.testclient import TestClient
@@ -15,16 +15,11 @@ from starlette.testclient import TestClient
 from renderer.definition.loader import FORMS_DIR, load_or_raise
 from renderer.web.app import create_app
 from tests.integration.conftest import ZHANG, Citizen, settings_for
-from tests.pg import throwaway_database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    if request.param == "sqlite":
-        yield tmp_path / "versions.sqlite3"
-    else:
-        with throwaway_database() as url:
-            yield url
+@pytest.fixture
+def database(each_engine: str) -> str:
+    return each_engine
 
 
 def edit(forms: Path, name: str, old: str, new: str) -> None:
@@ -80,18 +75,29 @@ CHANGES: list[tuple[Callable[[Path], None], bool]] = [
 ]
 
 
-@pytest.mark.parametrize("change, moves", CHANGES, ids=[c.__name__ for c, _ in CHANGES])
-def test_a_citizen_in_flight_finishes_after_a_change(change: Callable[[Path], None], moves: bool, database: Any,
-                                                      tmp_path: Path, caplog: Any) -> None:
+def copy_of_forms(tmp_path: Path) -> Path:
     forms = tmp_path / "forms"
     shutil.copytree(FORMS_DIR, forms)
-    first_settings = dataclasses.replace(settings_for(database), forms=forms)
-    before = TestClient(create_app(first_settings), follow_redirects=True)
+    return forms
+
+
+def halfway(settings: Any) -> tuple[TestClient, Citizen, str]:
+    """A citizen through 申请信息 (on 领卡方式) on these settings' forms; then that server stops."""
+    before = TestClient(create_app(settings), follow_redirects=True)
     citizen = Citizen(before)
     citizen.sign_in()
     citizen.walk_to_confirm(until="pickup")
-    old_version = before.app.state.engine.definition.version
+    version = before.app.state.engine.definition.version
     before.app.state.store.close()
+    return before, citizen, version
+
+
+@pytest.mark.parametrize("change, moves", CHANGES, ids=[c.__name__ for c, _ in CHANGES])
+def test_a_citizen_in_flight_finishes_after_a_change(change: Callable[[Path], None], moves: bool, database: Any,
+                                                      tmp_path: Path, caplog: Any) -> None:
+    forms = copy_of_forms(tmp_path)
+    first_settings = dataclasses.replace(settings_for(database), forms=forms)
+    before, citizen, old_version = halfway(first_settings)
 
     change(forms)
     new_version = load_or_raise(forms).version
@@ -117,16 +123,10 @@ def test_a_citizen_in_flight_finishes_after_a_change(change: Callable[[Path], No
 
 
 def test_continue_keeps_every_citizen_on_their_version(database: Any, tmp_path: Path) -> None:
-    forms = tmp_path / "forms"
-    shutil.copytree(FORMS_DIR, forms)
+    forms = copy_of_forms(tmp_path)
     edit(forms, "journeys/adult.yaml", "title: 社保卡申领\n", "title: 社保卡申领\nin_flight: continue\n")
     settings = dataclasses.replace(settings_for(database), forms=forms)
-    before = TestClient(create_app(settings), follow_redirects=True)
-    citizen = Citizen(before)
-    citizen.sign_in()
-    citizen.walk_to_confirm(until="pickup")
-    old_version = before.app.state.engine.definition.version
-    before.app.state.store.close()
+    before, citizen, old_version = halfway(settings)
     new_city(forms)                                   # compatible, yet `continue` says: finish where you started
     after = TestClient(create_app(settings), follow_redirects=True)
     after.cookies = before.cookies
@@ -138,8 +138,7 @@ def test_continue_keeps_every_citizen_on_their_version(database: Any, tmp_path: 
 
 
 def test_an_application_can_be_read_with_the_schema_of_its_own_version(tmp_path: Path) -> None:
-    forms = tmp_path / "forms"
-    shutil.copytree(FORMS_DIR, forms)
+    forms = copy_of_forms(tmp_path)
     settings = dataclasses.replace(settings_for(tmp_path / "db.sqlite3"), forms=forms)
     before = TestClient(create_app(settings), follow_redirects=True)
     old_version = before.app.state.engine.definition.version
