@@ -67,7 +67,8 @@ class DocumentsWidget(Widget):
         if doc is None or not slots or any(s["upload"] is None for s in slots):
             return None
         rule = self._needs_number(ctx)
-        number = ctx.get("number").strip().upper() if rule is not None else (ctx.env.get("person") or {}).get("id_number")
+        number = ctx.get("number").strip().upper() if rule is not None else \
+            str((ctx.env.get("person") or {}).get("id_number") or "")
         if rule is not None and self._number_error(ctx, number, rule):
             return None
         return {"document": doc["label"], "number": number,

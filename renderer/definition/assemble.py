@@ -1,11 +1,14 @@
 """Build the whole definition: data first, then every journey, then the checks that span journeys."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Mapping, Sequence
 
 from renderer.definition.build import Builder, Origin
 from renderer.definition.errors import LoadError, did_you_mean
 from renderer.definition.flow import flow_errors, missing_texts
+from renderer.definition.guard import guarded
+from renderer.definition.includes import include_errors
 from renderer.definition.model import Definition
 from renderer.definition.reader import Document
 
@@ -16,12 +19,16 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
     """The frozen model plus every meaning error found."""
     builder = Builder(lists=lists, residents=residents)
     issuing = list(lists.get("issuing_cities") or [])
-    city_models = {c.name: c for c in (builder.city(doc, issuing) for doc in cities)}
+    # Each file's checks are guarded: a bug in one of them is that file's problem and the rest still get checked.
+    city_models = {c.name: c for c in (guarded(doc.file, builder.errors, partial(builder.city, doc, issuing))
+                                       for doc in cities) if c is not None}
     built = {}
+    files: dict[str, str] = {}
     for doc in journeys:
-        journey = builder.journey(doc, fragments)
+        journey = guarded(doc.file, builder.errors, partial(builder.journey, doc, fragments))
         if journey is not None:
             built[journey.id] = journey
+            files[journey.id] = doc.file
     for journey_id, page_id, origin in builder.journey_refs:
         target = built.get(journey_id)
         if target is None:
@@ -31,13 +38,15 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
             ids = [p.id for p in target.pages]
             builder.problem("ref.unknown_page#journey", origin, journey=journey_id, page=page_id,
                             choices=", ".join(ids), suggestion=did_you_mean(page_id, ids))
-    entered = {}
+    entered: dict[str, set[str]] = {}
     for journey_id, page_id, _ in builder.journey_refs:
         entered.setdefault(journey_id, set()).add(page_id or "")
     for journey in built.values():
-        builder.errors += flow_errors(journey, entered.get(journey.id, ()))
+        entries = entered.get(journey.id, set())
+        builder.errors += guarded(files[journey.id], builder.errors, partial(flow_errors, journey, entries)) or []
+    builder.errors += include_errors(fragments)
     for doc in [*journeys, *fragments.values()]:
-        builder.errors += missing_texts(doc)
+        builder.errors += guarded(doc.file, builder.errors, partial(missing_texts, doc)) or []
     for name, doc in (list_docs or {}).items():
         if name not in builder.used_lists and built:
             builder.problem("list.unused", Origin(doc, ["list"]), name=name, file=doc.file)

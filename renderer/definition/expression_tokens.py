@@ -46,7 +46,8 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _read_string(source: str, start: int) -> tuple[str, int]:
     """Read the quoted string opening at `start`; return its value and the offset just after it."""
-    quote, out, i = source[start], [], start + 1
+    quote, i = source[start], start + 1
+    out: list[str] = []
     while i < len(source):
         ch = source[i]
         if ch == quote:

@@ -29,7 +29,8 @@ def _next_pages(pages: tuple[Page, ...], index: int) -> list[str]:
 def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError]:
     """Pages and results that cannot be reached from the first page, and pages with no way on."""
     pages = journey.pages
-    edges: dict[str, set[str]] = {p.id: set() for p in pages} | {f"result:{r}": set() for r in journey.results}
+    edges: dict[str, set[str]] = {p.id: set() for p in pages}
+    edges.update({f"result:{r}": set() for r in journey.results})
     errors = []
     for i, page in enumerate(pages):
         for button in page.buttons:
@@ -40,7 +41,7 @@ def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError
                     edges[page.id].add(route.goto)
                 if route.result:
                     edges[page.id].add(f"result:{route.result}")
-                if route.popup in journey.popups:
+                if route.popup is not None and route.popup in journey.popups:
                     edges[page.id].update(link.goto for link in journey.popups[route.popup].buttons if link.goto)
         # 修改 links are not counted: a page only reached through one was never asked before the confirm page.
         if not page.is_confirm and page.buttons and not any(_leads_on(r) for b in page.buttons for r in b.on.values()):
@@ -63,7 +64,8 @@ def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError
             errors.append(problem("page.unreachable", page.position, page=page.id, title=page.title))
     for result_id, result in journey.results.items():
         if f"result:{result_id}" not in seen:
-            errors.append(problem("page.unreachable#result", result.position, result=result_id))
+            if result.position is not None:
+                errors.append(problem("page.unreachable#result", result.position, result=result_id))
     return [e for e in errors if e.position is not None]
 
 

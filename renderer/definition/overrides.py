@@ -8,7 +8,8 @@ from typing import Any, Mapping
 def override_page(page: Any, changes: Mapping[str, Any]) -> Any:
     """A fragment page with a journey's overrides: page keys replaced, `fields:` merged by field id."""
     page = copy.deepcopy(page)
-    field_changes = changes.get("fields") if isinstance(changes.get("fields"), dict) else {}
+    found = changes.get("fields")
+    field_changes: dict[str, Any] = found if isinstance(found, dict) else {}
     for key, value in changes.items():
         if not (key == "fields" and field_changes):
             page[key] = value

@@ -38,7 +38,7 @@ def _conflicts_shown(method: Callable[..., Answer]) -> Callable[..., Answer]:
 
 
 class Engine:
-    def __init__(self, definition: Definition, services: Services, store: Any,
+    def __init__(self, definition: Definition | None, services: Services, store: Any,
                  versions: VersionRegistry | None = None) -> None:
         self.services, self.store = services, store
         self.versions = versions or VersionRegistry(definition)      # without a store: today's forms only

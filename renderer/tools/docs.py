@@ -93,7 +93,7 @@ class Reader:
             return " or ".join(self.type_of(alt) for alt in node["oneOf"])
         kind = node.get("type")
         if isinstance(kind, list):
-            return " or ".join(_TYPE_NAMES.get(k, k) for k in kind)
+            return " or ".join(str(_TYPE_NAMES.get(k, k)) for k in kind)
         if kind == "array":
             items = node.get("items") or {}
             return "list of " + (self.type_of(items) if items else "values")

@@ -313,8 +313,8 @@ class Graph:
         for cs in page.confirm:
             if cs.edit and j.page(cs.edit) is not None:
                 edits.setdefault(cs.edit, []).append(f"修改 {cs.title}")
-        for target, labels in edits.items():
-            self.edges.append(Edge(source, f"page:{target}", "edit", labels, COLOURS["edit"][0], "2 4"))
+        for edited, labels in edits.items():
+            self.edges.append(Edge(source, f"page:{edited}", "edit", labels, COLOURS["edit"][0], "2 4"))
 
     def _link_edges(self, node_id: str) -> None:
         j = self.journey
@@ -346,7 +346,7 @@ class Layout:
         nodes, edges = graph.nodes, graph.edges
         main = [n for n in nodes.values() if n.column == "main"]
         right_nodes = [n for n in nodes.values() if n.column == "right"]
-        page_w = PAGE_W_MIN
+        page_w: float = PAGE_W_MIN
         for n in main:
             page_w = max(page_w, text_width(n.title, TITLE_SIZE) + 2 * PAD,
                          *(text_width(t, SMALL) + 2 * PAD for _, t in n.lines))

@@ -73,6 +73,8 @@ def journey_paths(definition: Definition, journey: Journey, resident_type: str |
     choices = []
     for field_id in fields:
         f = journey.field(field_id)
+        if f is None:
+            continue
         ev = Evaluation(definition, journey, Draft(), identity)
         choices.append(WIDGETS[f.kind].view(ev.context(f))["options"] or [""])
     found: list[JourneyPath] = []

@@ -9,6 +9,7 @@ from renderer.journey.evaluation import Draft, Evaluation
 from renderer.services.base import Identity
 from renderer.uploads.images import make_placeholder_portrait
 from widgets import WIDGETS
+from widgets.documents import DocumentsWidget
 
 SAMPLE_PHONE = "13800138000"
 
@@ -55,7 +56,7 @@ def _fill(f: Field, ev: Evaluation, draft: Draft, identity: Identity, store: Any
         city = (ev.env.get("cities") or {}).get(ctx.eval("city"))
         if city and city.branches:
             raw.setdefault(f.id, city.branches[0].id)
-    elif f.kind == "documents":
+    elif isinstance(widget, DocumentsWidget):
         for slot in widget.slots(ctx):
             if slot["upload"] is None:
                 facts[slot["key"]] = store.put_upload(identity.key, make_placeholder_portrait(slot["label"]), "image/jpeg")

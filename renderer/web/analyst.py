@@ -70,7 +70,7 @@ def preview_view(engine: Engine, identity: Any, journey_id: str, page_id: str, s
     """The page with sample answers (`filled`), empty, or empty after pressing its first button (`errors`)."""
     journey = engine.definition.journeys.get(journey_id)
     page = journey.page(page_id) if journey else None
-    if page is None:
+    if journey is None or page is None:
         return None
     preview = preview_engine(engine)
     draft = sample_draft(engine.definition, journey, identity, preview.store) if state == "filled" else None
