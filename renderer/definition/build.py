@@ -182,13 +182,15 @@ class Builder:
                 continue
             frag = Origin(fragment, [])
             overrides = entry.get("override") or {}
-            frag_page_ids = [p.get("id") for p in fragment.data.get("pages") or []]
+            frag_page_ids = [str(p["id"]) for p in fragment.data.get("pages") or [] if "id" in p]
             for page_id in overrides:
                 if page_id not in frag_page_ids:
                     self.problem("ref.unknown_page#override", origin.at("pages", i, "override", page_id),
                                  fragment=name, page=page_id, choices=", ".join(frag_page_ids),
                                  suggestion=did_you_mean(page_id, frag_page_ids))
             for j, page in enumerate(fragment.data.get("pages") or []):
+                if "include" in page:  # not allowed in a fragment: includes.py reports it
+                    continue
                 page_origin = frag.at("pages", j)
                 if page.get("id") in overrides:
                     page = override_page(page, overrides[page["id"]])

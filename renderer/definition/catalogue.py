@@ -211,6 +211,15 @@ _CATALOGUE: dict[str, Entry] = {
         "An include: names a fragment that does not exist.",
         "no fragment named '{name}'.",
         "fragments are: {choices}.{suggestion}"),
+    "include.in_fragment": _E(
+        "A fragment includes another fragment; only a journey may include fragments.",
+        "fragment '{fragment}' includes '{target}', but a fragment cannot include another fragment.",
+        "remove this entry and write `- include: {target}` in each journey that includes '{fragment}', "
+        "next to `- include: {fragment}`"),
+    "include.cycle": _E(
+        "Fragments that include each other in a circle, so their pages would never end.",
+        "fragment '{fragment}' includes '{target}', which leads back to '{fragment}': {cycle}.",
+        "a fragment cannot include another fragment: remove this entry and include both from the journey"),
     "ref.unknown_journey": _E(
         "A link or outcome names a journey that does not exist.",
         "no journey with id '{journey}'.",
@@ -276,6 +285,11 @@ _CATALOGUE: dict[str, Entry] = {
         "A text the citizen would see is empty.",
         "'{key}' is empty: the citizen would see nothing.",
         "write the text as the manual has it, or remove the key"),
+    # ------------------------------------------------------------------ the checker itself
+    "internal.unexpected": _E(
+        "The checks failed on this file because of a bug in the checker, not (necessarily) in the YAML.",
+        "the checker failed on this file ({error}); the other files were still checked.",
+        "report it with this file attached; meanwhile look for an unusual construct near what you last changed"),
 }
 CATALOGUE: Mapping[str, Entry] = MappingProxyType(_CATALOGUE)
 

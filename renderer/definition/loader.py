@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from renderer.definition.assemble import build
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import FormsInvalid, LoadError
+from renderer.definition.guard import guarded
 from renderer.definition.model import Definition
 from renderer.definition.reader import Document, plain, read_yaml
 from renderer.definition.structure import check_structure
@@ -32,7 +34,7 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
         shown = f"{root.name}/{path.relative_to(root).as_posix()}"
         # Journeys and fragments keep positions for the model; data files are parsed fast.
         data_file = path.relative_to(root).parts[0] in ("lists", "cities") or path.name == "residents.yaml"
-        doc, read_errors = read_yaml(path, shown, fast=data_file)
+        doc, read_errors = guarded(shown, errors, partial(read_yaml, path, shown, fast=data_file)) or (None, [])
         errors += read_errors
         if doc is None:
             continue
@@ -40,9 +42,10 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
         if kind is None:
             errors.append(problem("file.unknown_kind", doc.position()))
             continue
-        structure_errors = check_structure(doc, "form" if kind in ("journeys", "fragments") else "data")
-        errors += structure_errors
-        if not structure_errors:
+        schema = "form" if kind in ("journeys", "fragments") else "data"
+        structure_errors = guarded(shown, errors, partial(check_structure, doc, schema))
+        errors += structure_errors or []
+        if structure_errors == []:
             docs[kind].append(doc)
     list_docs = _by_name(docs["lists"], "list", errors)
     lists = {name: plain(doc.data.get("options") or doc.data.get("tree") or doc.data.get("items"))

@@ -5,13 +5,19 @@ import sys
 import time
 from pathlib import Path
 
-from renderer.definition.catalogue import explain
-from renderer.definition.loader import load_forms
+from renderer.definition.catalogue import explain, problem
+from renderer.definition.loader import LoadResult, load_forms
+from renderer.definition.model import Position
 
 
 def run_lint(root: Path) -> int:
+    """Print every problem under `root` and a summary line; 1 when there is any. Never a traceback."""
     started = time.perf_counter()
-    result = load_forms(root.resolve())
+    try:
+        result = load_forms(root.resolve())
+    except Exception as exc:  # noqa: BLE001 - the loader guards each file; this is the last line of defence
+        where = Position(root.name, 1, 1)
+        result = LoadResult(None, [problem("internal.unexpected", where, error=f"{type(exc).__name__}: {exc}")])
     for error in result.errors:
         print(error)
     took = (time.perf_counter() - started) * 1000

@@ -27,7 +27,7 @@ CODES = {
     "page.unreachable", "page.dead_end", "button.no_ok", "route.targets",
     "ref.unknown_page", "ref.unknown_field", "ref.unknown_popup", "ref.unknown_result", "ref.unknown_fragment",
     "ref.unknown_journey", "confirm.edit_not_before", "city.unknown_district", "city.not_issuing",
-    "fragment.duplicate", "list.duplicate", "list.unused", "text.missing",
+    "fragment.duplicate", "list.duplicate", "list.unused", "text.missing", "include.in_fragment", "include.cycle",
 }
 
 # Where the loader is known to be wrong, expect.yaml says what it should report; strict, so a fix shows up here.
