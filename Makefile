@@ -36,6 +36,8 @@ run: $(VENV)/.installed
 	YSS_HOST=$(HOST) YSS_PORT=$(PORT) YSS_WORKERS=$(WORKERS) $(PY) -m renderer.web
 
 test: $(VENV)/.installed $(CHROMIUM) postgres
+	$(PY) -m mypy renderer widgets
+	$(PY) -m ruff check renderer widgets tests
 	$(PY) -m pytest -q
 
 unit: $(VENV)/.installed
