@@ -47,7 +47,17 @@ _CATALOGUE: dict[str, Entry] = {
     "yaml.syntax#tabs": _E(
         "The file is indented with tabs.",
         "YAML syntax error: {problem}{opened}",
-        "use spaces, not tabs, to indent"),
+        "replace the tab character (U+0009, often pasted from Word or Excel) with spaces: YAML indents with "
+        "spaces only, not tabs"),
+    "yaml.fullwidth_colon": _E(
+        "A full-width colon （：） typed where a key's colon belongs, so YAML does not see the key.",
+        "'{key}' is followed by a full-width colon '：' (U+FF1A), not YAML's ':'.",
+        "type the ASCII colon and a space: `{key}: ...` (switch the input method to English punctuation); "
+        "YAML reads '{key}：...' as one text and the key is lost"),
+    "yaml.fullwidth_comma": _E(
+        "A full-width comma （，） typed between the entries of a { } mapping, so the entries run together.",
+        "a full-width comma '，' (U+FF0C) stands before '{key}:' where YAML needs ','.",
+        "type the ASCII comma: `, {key}: ...`; inside {{ }} YAML separates entries only with ','"),
     "yaml.syntax#unmarked": _E(
         "The file is not valid YAML (the parser gave no position).",
         "YAML error: {error}",

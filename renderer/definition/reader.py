@@ -13,6 +13,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from renderer.definition.catalogue import phrase, problem
 from renderer.definition.errors import LoadError
 from renderer.definition.model import Position
+from renderer.definition.pitfalls import yaml_pitfalls
 
 
 @dataclass
@@ -72,17 +73,19 @@ def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document |
 
     `fast` uses the C loader (data files are large and rarely wrong); positions are then read on demand.
     """
-    if fast:
-        try:
-            text = path.read_text(encoding="utf-8")
-            return Document(shown_as, YAML(typ="safe").load(text), source=path), []
-        except Exception:  # libyaml is stricter in places (':' in flow scalars): let the round-trip parser decide
-            pass
-    yaml = _round_trip()
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [problem("yaml.encoding", Position(shown_as, 1, 1), reason=exc.reason)]
+    pitfalls = yaml_pitfalls(text, shown_as)  # the cause, before the parser reports its confused consequence
+    if pitfalls:
+        return None, pitfalls
+    if fast:
+        try:
+            return Document(shown_as, YAML(typ="safe").load(text), source=path), []
+        except Exception:  # libyaml is stricter in places (':' in flow scalars): let the round-trip parser decide
+            pass
+    yaml = _round_trip()
     try:
         data = yaml.load(text)
     except DuplicateKeyError as exc:
@@ -97,7 +100,7 @@ def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document |
         opened = ("" if mark_opened is None       # else say where the unclosed bracket or quote was opened
                   else phrase("opened_at", context=exc.context, line=mark_opened.line + 1,
                               column=mark_opened.column + 1))
-        tabs = any("\t" in str(part) or "tab" in str(part) for part in (what, opened))
+        tabs = any(mark in str(part) for part in (what, opened) for mark in ("\t", "'\\t'", "tab"))
         return None, [problem("yaml.syntax#tabs" if tabs else "yaml.syntax", Position(shown_as, line, col),
                               problem=what, opened=opened)]
     except Exception as exc:  # ruamel raises a few unmarked errors (e.g. duplicate keys)

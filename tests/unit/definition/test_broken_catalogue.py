@@ -19,7 +19,8 @@ FOLDERS = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
 # Every code the loader can report for a mistake in forms/; each must be shown by at least one fixture.
 CODES = {
-    "yaml.syntax", "yaml.encoding", "yaml.duplicate_key", "file.unknown_kind",
+    "yaml.syntax", "yaml.encoding", "yaml.duplicate_key", "yaml.fullwidth_colon", "yaml.fullwidth_comma",
+    "file.unknown_kind",
     "schema.unknown_key", "schema.missing_key", "schema.bad_value", "schema.date_unquoted", "schema.bad_type",
     "schema.bad_id", "schema.uniqueItems",
     "expr.syntax", "expr.unknown_name", "expr.unknown_function", "expr.arity", "expr.used_before_set",
