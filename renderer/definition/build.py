@@ -149,12 +149,12 @@ class Builder:
         results = {r["id"]: self._result(r, o, roots, page_ids) for r, o in results_raw}
         popups = {pid: self._popup(pid, p, o, roots, page_ids) for pid, (p, o) in popups_raw.items()}
         self.field_pages = {f.get("id"): i for i, (p, o) in enumerate(raw_pages) for f, _ in _raw_fields(p, o)}
-        pages = []
+        built = []
         for i, (p, o) in enumerate(raw_pages):
             self.current_page = i
-            pages.append(self._page(p, o, roots, steps, page_ids, results, popups))
+            built.append(self._page(p, o, roots, steps, page_ids, results, popups))
         self.current_page = None
-        pages = tuple(pages)
+        pages = tuple(built)
         self._check_confirm_edits(pages, raw_pages)
         return Journey(id=str(data["journey"]), title=str(data["title"]), steps=steps, pages=pages,
                        results=results, popups=popups,

@@ -57,8 +57,10 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
     definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents, list_docs)
     # A fragment included by several journeys reports its problem once.
     seen = {(e.position, e.code, e.message) for e in errors}
-    errors += [e for e in meaning_errors if (e.position, e.code, e.message) not in seen
-               and not seen.add((e.position, e.code, e.message))]
+    for e in meaning_errors:
+        if (e.position, e.code, e.message) not in seen:
+            seen.add((e.position, e.code, e.message))
+            errors.append(e)
     if definition is not None and not errors:
         definition = replace(definition, version=content_hash(root), label=version_label(root))
     return LoadResult(None if errors else definition, errors, len(files))
