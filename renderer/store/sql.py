@@ -84,11 +84,6 @@ class SqlStore:
                 raise StaleDraft(journey)
             return version + 1
 
-    def delete_draft(self, owner: str, journey: str) -> None:
-        with self.db.write() as conn:
-            conn.execute(delete(drafts).where(drafts.c.owner == owner, drafts.c.journey == journey))
-            _drop_loose_uploads(conn, owner, journey)
-
     # ------------------------------------------------------------------ uploads
 
     def put_upload(self, owner: str, data: bytes, content_type: str, journey: str | None = None) -> str:

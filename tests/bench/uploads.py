@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from tests.served import free_port
 from tests.bench.report import FIGURES, NOTES, PROBLEMS, add_figure, add_note, print_figures, step
 from tests.bench.walk import JOURNEY, Walker, WalkBroken, field_errors, snippet, walk_to_documents
 from tests.unit.uploads.worst_images import flat_png, textured_jpeg
@@ -77,18 +77,12 @@ def _python(root: Path) -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _id_number(serial: int) -> str:
     body = f"440106199{serial % 10}0101{101 + 2 * serial:03d}"   # Guangzhou 天河, born 199x-01-01, male
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
 
 
-def _citizens(folder: Path, count: int) -> tuple[Path, list[str]]:
+def extra_citizens(folder: Path, count: int) -> tuple[Path, list[str]]:
     """The product's demo people plus `count` more mainland adults (one per session, so no two sessions share
     a draft), written as a personas file for YSS_PERSONAS; returns it and the new ID numbers."""
     from ruamel.yaml import YAML
@@ -110,11 +104,11 @@ class Server:
 
     def __init__(self, root: Path, citizens: int = CONCURRENT) -> None:
         self.root = root
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._tmp = tempfile.TemporaryDirectory(prefix="yss-bench-uploads-")
         self._log = Path(self._tmp.name) / "server.log"
-        self._personas, self.citizens = _citizens(Path(self._tmp.name), citizens)
+        self._personas, self.citizens = extra_citizens(Path(self._tmp.name), citizens)
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from tests.bench.report import add_figure, add_note, step
-from tests.bench.uploads import _citizens
+from tests.bench.uploads import extra_citizens
 from tests.bench.walk import Walker, walk_to_details
 from tests.pg import throwaway_database
 from tests.served import Served
@@ -86,7 +86,7 @@ def _wrk(base: str, script: Path) -> tuple[float, int, float]:
 
 def _measure(workers: int) -> dict[str, float]:
     with throwaway_database("yss_bench") as url, tempfile.TemporaryDirectory(prefix="yss-bench-workers-") as tmp:
-        personas, numbers = _citizens(Path(tmp), CITIZENS)
+        personas, numbers = extra_citizens(Path(tmp), CITIZENS)
         server = Served(Path(tmp), YSS_DB=url, YSS_WORKERS=str(workers), YSS_PERSONAS=str(personas))
         try:
             base = f"http://127.0.0.1:{server.port}"

@@ -6,7 +6,6 @@ import io
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
+from tests.served import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
@@ -43,12 +43,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # ------------------------------------------------------------------ the server
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -323,7 +317,7 @@ SERVED: list[tuple[Path, Path]] = []
 def serve(data: Path, **env: str) -> Iterator[str]:
     """`python -m renderer.web` on a free port, its store and log in `data`; yields its base URL and stops it after.
     `env` adds or overrides YSS_* settings (YSS_FORMS, YSS_PERSONAS, YSS_DB, YSS_SECRET …)."""
-    port = _free_port()
+    port = free_port()
     settings = {**os.environ, "YSS_HOST": "127.0.0.1", "YSS_PORT": str(port),
                 "YSS_DB": str(data / "e2e.sqlite3"), "YSS_SECRET": secrets.token_urlsafe(32), **env}
     if "YSS_SIM_FAILURE_RATE" not in env:

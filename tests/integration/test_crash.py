@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx2 as httpx
 import pytest
@@ -41,7 +40,11 @@ def test_a_worker_killed_mid_submission_leaves_no_one_stuck(tmp_path: Path, data
 
     pressing = threading.Thread(target=press_submit)
     pressing.start()
-    time.sleep(1.5)                     # the application is claimed; the province is still answering
+    watcher = open_store(database)
+    deadline = time.monotonic() + 15
+    while not watcher.applications_of(owner_key()) and time.monotonic() < deadline:
+        time.sleep(0.05)                # until the application is claimed; the province then takes 4 s to answer
+    watcher.close()
     first.kill()
     pressing.join(timeout=10)
     client.close()
@@ -66,14 +69,14 @@ def test_a_worker_killed_mid_submission_leaves_no_one_stuck(tmp_path: Path, data
         second.stop()
     store = open_store(database)
     try:
-        owner = owner_key(store, tmp_path)
+        owner = owner_key()
         applications = store.applications_of(owner)
         assert [a.status for a in applications] == ["accepted"]
     finally:
         store.close()
 
 
-def owner_key(store: Any, tmp_path: Path) -> str:
+def owner_key() -> str:
     """The demo citizen's opaque key as the server made it (with the test server's secret)."""
     from renderer.services.simulator import Personas
     personas = Personas(Path(__file__).resolve().parents[2] / "data" / "personas.yaml", b"serving-test")

@@ -261,11 +261,14 @@ def test_a_second_tab_sees_submitting_then_the_real_result(workers: list[TestCli
     citizen = Citizen(workers[0])
     citizen.sign_in()
     citizen.walk_to_confirm()
-    slow_submit(workers, seconds=1.5)
+    slow_submit(workers, seconds=3)
     other_tab = Balancer([workers[1]]).like(workers[0])
     pressing = threading.Thread(target=lambda: citizen.post("/j/adult/confirm", {"_action": "button:0"}))
     pressing.start()
-    time.sleep(0.5)
+    store, owner = workers[1].app.state.store, identity_of(workers).key
+    deadline = time.monotonic() + 10
+    while not store.applications_of(owner) and time.monotonic() < deadline:     # until the first tab has claimed
+        time.sleep(0.05)
     waiting = other_tab.get("/j/adult/confirm")
     assert waiting.status_code == 202 and "正在提交" in waiting.text and 'http-equiv="refresh"' in waiting.text
     pressing.join()
