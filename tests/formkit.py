@@ -31,4 +31,4 @@ def load_inline(tmp_path: Path, files: dict[str, str], residents: bool = True) -
 
 
 def codes(result: LoadResult) -> list[str]:
-    return [e.code for e in result.errors]
+    return [e.code for e in result.problems]

@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import difflib
 import string
-from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
-from renderer.definition.errors import LoadError
+from renderer.definition.errors import WARNING, Entry, LoadError
 from renderer.definition.model import Position
+from renderer.definition import catalogue_formats, catalogue_meaning, catalogue_security, catalogue_settings
 
 VARIANT = "#"
-
-
-@dataclass(frozen=True)
-class Entry:
-    title: str      # what the mistake is, in one line
-    message: str    # what is wrong, naming the thing (str.format template)
-    hint: str = ""  # how to fix it (str.format template)
-
 
 _E = Entry
 _CATALOGUE: dict[str, Entry] = {
@@ -290,7 +282,7 @@ _CATALOGUE: dict[str, Entry] = {
     "list.unused": _E(
         "A list that no journey uses.",
         "list '{name}' is not used by any journey.",
-        "use it as `options: lists.{name}`, or delete {file}"),
+        "use it as `options: lists.{name}`, or delete {file}", WARNING),
     "text.missing": _E(
         "A text the citizen would see is empty.",
         "'{key}' is empty: the citizen would see nothing.",
@@ -301,6 +293,11 @@ _CATALOGUE: dict[str, Entry] = {
         "the checker failed on this file ({error}); the other files were still checked.",
         "report it with this file attached; meanwhile look for an unusual construct near what you last changed"),
 }
+# Each area of checks keeps its entries in a module of its own; the codes stay one catalogue.
+for _area in (catalogue_formats, catalogue_meaning, catalogue_settings, catalogue_security):
+    _clash = set(_area.ENTRIES) & set(_CATALOGUE)
+    assert not _clash, f"catalogue codes declared twice: {sorted(_clash)}"
+    _CATALOGUE.update(_area.ENTRIES)
 CATALOGUE: Mapping[str, Entry] = MappingProxyType(_CATALOGUE)
 
 # Pieces of wording that several messages share, computed by the caller and passed in as fields.
@@ -333,7 +330,8 @@ def problem(code: str, position: Position, path: str = "", /, **fields: object) 
     An unknown code or a field the templates name but `fields` lacks is a programming error: KeyError.
     """
     entry = CATALOGUE[code]
-    return LoadError(code_of(code), entry.message.format(**fields), position, path, entry.hint.format(**fields))
+    return LoadError(code_of(code), entry.message.format(**fields), position, path, entry.hint.format(**fields),
+                     entry.severity)
 
 
 def phrase(phrase_name: str, /, **fields: object) -> str:

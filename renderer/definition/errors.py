@@ -8,6 +8,19 @@ from typing import Iterable
 from renderer.definition.model import Position
 
 
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One kind of problem in the catalogue (renderer/definition/catalogue.py)."""
+
+    title: str      # what the mistake is, in one line
+    message: str    # what is wrong, naming the thing (str.format template)
+    hint: str = ""  # how to fix it (str.format template)
+    severity: str = ERROR   # an error stops the forms loading; a warning is shown and the forms still serve
+
+
 @dataclass(frozen=True)
 class LoadError:
     code: str                 # stable, e.g. "ref.unknown_page"; tests and tools match on it
@@ -15,11 +28,17 @@ class LoadError:
     position: Position
     path: str = ""            # where inside the document, e.g. pages[3].fields[0].kind
     hint: str = ""            # how to fix it
+    severity: str = ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
 
     def __str__(self) -> str:
         where = f" (at {self.path})" if self.path else ""
         hint = f"\n    hint: {self.hint}" if self.hint else ""
-        return f"{self.position}: {self.code} {self.message}{where}{hint}"
+        label = "warning " if self.is_warning else ""
+        return f"{self.position}: {label}{self.code} {self.message}{where}{hint}"
 
 
 class FormsInvalid(Exception):

@@ -20,9 +20,19 @@ FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 
 @dataclass(frozen=True)
 class LoadResult:
-    definition: Definition | None          # None when any error was found
-    errors: list[LoadError] = field(default_factory=list)
+    definition: Definition | None          # None when any error was found (warnings do not stop it)
+    problems: list[LoadError] = field(default_factory=list)     # errors and warnings, in the order found
     files: int = 0
+
+    @property
+    def errors(self) -> list[LoadError]:
+        """The problems that stop the forms loading."""
+        return [p for p in self.problems if not p.is_warning]
+
+    @property
+    def warnings(self) -> list[LoadError]:
+        """Shown to the analyst; the forms still serve."""
+        return [p for p in self.problems if p.is_warning]
 
 
 def load_forms(root: Path = FORMS_DIR) -> LoadResult:
@@ -54,16 +64,18 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
     residents: dict[str, Any] = {}
     for doc in docs["residents"]:
         residents.update(plain(doc.data["residents"]))
-    definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents, list_docs)
+    definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents, list_docs,
+                                       docs["residents"])
     # A fragment included by several journeys reports its problem once.
     seen = {(e.position, e.code, e.message) for e in errors}
     for e in meaning_errors:
         if (e.position, e.code, e.message) not in seen:
             seen.add((e.position, e.code, e.message))
             errors.append(e)
-    if definition is not None and not errors:
+    blocking = any(not e.is_warning for e in errors)
+    if definition is not None and not blocking:
         definition = replace(definition, version=content_hash(root), label=version_label(root))
-    return LoadResult(None if errors else definition, errors, len(files))
+    return LoadResult(None if blocking else definition, errors, len(files))
 
 
 def load_or_raise(root: Path = FORMS_DIR) -> Definition:

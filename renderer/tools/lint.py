@@ -18,11 +18,15 @@ def run_lint(root: Path) -> int:
     except Exception as exc:  # noqa: BLE001 - the loader guards each file; this is the last line of defence
         where = Position(root.name, 1, 1)
         result = LoadResult(None, [problem("internal.unexpected", where, error=f"{type(exc).__name__}: {exc}")])
-    for error in result.errors:
+    for error in result.problems:
         print(error)
     took = (time.perf_counter() - started) * 1000
-    print(f"{result.files} files checked in {took:.0f} ms: {'ok' if not result.errors else f'{len(result.errors)} problem(s)'}")
-    return 0 if not result.errors else 1
+    errors, warnings = len(result.errors), len(result.warnings)
+    verdict = f"{errors} problem(s)" if errors else "ok"
+    if warnings:
+        verdict += f", {warnings} warning(s)"
+    print(f"{result.files} files checked in {took:.0f} ms: {verdict}")
+    return 1 if errors else 0
 
 
 def run_explain(code: str) -> int:

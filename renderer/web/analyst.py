@@ -37,7 +37,7 @@ class FormsWatcher:
         with self._lock:
             self._stamp = stamp
             result = load_forms(self.root)
-            self.errors = result.errors
+            self.errors = result.problems      # errors and warnings; only errors keep the last good forms
             if result.definition is not None:      # a new version, stored like any other: drafts follow the rules
                 self.engine.versions.publish(result.definition, self.root)
 
@@ -53,7 +53,8 @@ class ReloadForms(BaseHTTPMiddleware):
 
 
 def lint_page(errors: list[LoadError]) -> HTMLResponse:
-    rows = "".join(f"<li><code>{html.escape(str(e.position))}</code> <b>{html.escape(e.code)}</b> "
+    rows = "".join(f"<li><code>{html.escape(str(e.position))}</code> {'(提醒) ' if e.is_warning else ''}"
+                   f"<b>{html.escape(e.code)}</b> "
                    f"{html.escape(e.message)}<br><small>{html.escape(e.hint)}</small></li>" for e in errors)
     return HTMLResponse("<!doctype html><meta charset=utf-8><title>表单有误</title><link rel=stylesheet href=/static/app.css>"
                         f"<main class=page><h1>表单有误({len(errors)})</h1><p>修改并保存后刷新本页;"

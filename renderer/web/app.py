@@ -15,7 +15,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from renderer.definition.loader import load_forms, load_or_raise
+from renderer.definition.errors import FormsInvalid
+from renderer.definition.loader import load_forms
 from renderer.journey.engine import Engine
 from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
 from renderer.services.simulator import simulated_services
@@ -68,11 +69,12 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
     settings = settings or load_settings()
     if settings.services != "simulator":
         raise SystemExit(f"unknown YSS_SERVICES={settings.services!r}: only 'simulator' is built in")
-    if reload_forms:      # an analyst's server starts even on broken forms, and shows why
-        loaded = load_forms(settings.forms)
-        definition, first_errors = loaded.definition, loaded.errors
-    else:
-        definition, first_errors = load_or_raise(settings.forms), []
+    loaded = load_forms(settings.forms)
+    if loaded.definition is None and not reload_forms:   # an analyst's server starts even on broken forms
+        raise FormsInvalid(loaded.errors)
+    for warning in loaded.warnings:      # shown, and the forms still serve
+        log.warning("forms: %s", warning)
+    definition, first_errors = loaded.definition, loaded.problems
     store = open_store(settings.database, dt.timedelta(seconds=settings.submit_lease))
     services = simulated_services(settings.personas, settings.secret.encode(), store.records, settings.failure_rate,
                                   settings.sim_latency)

@@ -246,8 +246,17 @@ def test_empty_text_and_unused_list(tmp_path: Path) -> None:
     files = {"journeys/demo.yaml": text, "lists/e.yaml": "list: ethnicities\ntitle: 民族\noptions: [汉族]\n"}
     result = load_inline(tmp_path, files)
     assert sorted(codes(result)) == ["list.unused", "text.missing"]
-    unused = next(e for e in result.errors if e.code == "list.unused")
+    unused = next(e for e in result.warnings if e.code == "list.unused")
     assert unused.position.file == "forms/lists/e.yaml" and unused.position.line == 1
+    assert [e.code for e in result.errors] == ["text.missing"]
+
+
+def test_a_warning_alone_does_not_stop_the_forms_loading(tmp_path: Path) -> None:
+    files = {"journeys/demo.yaml": JOURNEY, "lists/e.yaml": "list: ethnicities\ntitle: 民族\noptions: [汉族]\n"}
+    result = load_inline(tmp_path, files)
+    assert codes(result) == ["list.unused"] and result.errors == []
+    assert result.definition is not None
+    assert str(result.warnings[0]).startswith("forms/lists/e.yaml:1:7: warning list.unused ")
 
 
 def test_an_outcome_no_service_gives(tmp_path: Path) -> None:
