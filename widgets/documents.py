@@ -19,25 +19,42 @@ class DocumentsWidget(Widget):
     def keys(self, field: Any) -> list[str]:
         return [f"{field.id}.choice", f"{field.id}.number"]
 
-    def _needs_number(self, ctx: FieldContext) -> Mapping[str, Any] | None:
-        """The chosen document's number format, when its number is not the one the citizen registered with."""
+    def _formats(self, ctx: FieldContext) -> list[Mapping[str, Any]] | None:
+        """The chosen document's number formats (one or several: a number passes any), or None when it names none."""
         doc = self._chosen(ctx)
-        registered = (ctx.env.get("person") or {}).get("id_type")
-        if not doc or not doc.get("number") or doc.get("id_type") == registered:
+        names = doc.get("number") if doc else None
+        if not names:
             return None
-        formats = ctx.eval("formats") or {}
-        return formats.get(doc["number"]) or {}
+        known = ctx.eval("formats") or {}
+        return [known.get(name) or {} for name in ([names] if isinstance(names, str) else names)]
 
-    def _number_error(self, ctx: FieldContext, number: str, rule: Mapping[str, Any]) -> str | None:
-        doc = self._chosen(ctx) or {}
-        if not number:
+    def _registered(self, ctx: FieldContext) -> bool:
+        """Whether the chosen document is the one the citizen signed in with (its number is then known)."""
+        doc = self._chosen(ctx)
+        return doc is not None and doc.get("id_type") == (ctx.env.get("person") or {}).get("id_type")
+
+    def _needs_number(self, ctx: FieldContext) -> bool:
+        """Whether the citizen types the number: the document has formats and is not the one they signed in with."""
+        return self._formats(ctx) is not None and not self._registered(ctx)
+
+    def _number(self, ctx: FieldContext) -> str:
+        """The number to check: the one typed, or the registered one for the document signed in with."""
+        if self._needs_number(ctx):
+            return ctx.get("number").strip().upper()
+        return str((ctx.env.get("person") or {}).get("id_number") or "").strip().upper()
+
+    def _number_error(self, ctx: FieldContext) -> str | None:
+        """Why the number matches none of the chosen document's formats, naming what they accept; None if it does."""
+        formats = self._formats(ctx)
+        if formats is None:
+            return None
+        doc, number = self._chosen(ctx) or {}, self._number(ctx)
+        if not number and self._needs_number(ctx):
             return f"请输入{doc.get('label', '')}号码"
-        message = rule.get("message") or f"{doc.get('label', '')}号码格式不正确"
-        if rule.get("pattern") and not re.fullmatch(rule["pattern"], number):
-            return message
-        if rule.get("check") == "gb11643" and not is_valid_id_number(number):
-            return message
-        return None
+        if any(_matches(number, rule) for rule in formats):
+            return None
+        messages = dict.fromkeys(rule.get("message") or f"{doc.get('label', '')}号码格式不正确" for rule in formats)
+        return ";或".join(messages)
 
     def _documents(self, ctx: FieldContext) -> list[Mapping[str, Any]]:
         docs = ctx.eval("documents")
@@ -66,18 +83,18 @@ class DocumentsWidget(Widget):
         doc, slots = self._chosen(ctx), self.slots(ctx)
         if doc is None or not slots or any(s["upload"] is None for s in slots):
             return None
-        rule = self._needs_number(ctx)
-        number = ctx.get("number").strip().upper() if rule is not None else \
-            str((ctx.env.get("person") or {}).get("id_number") or "")
-        if rule is not None and self._number_error(ctx, number, rule):
+        if self._number_error(ctx):
             return None
+        typed = self._needs_number(ctx)    # else the registered number, kept as the sign-in service gave it
+        number = self._number(ctx) if typed else str((ctx.env.get("person") or {}).get("id_number") or "")
         return {"document": doc["label"], "number": number,
                 "files": [{"label": s["label"], "upload": s["upload"]} for s in slots]}
 
     def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
-        rule = self._needs_number(ctx)
-        if rule is not None and (ctx.get("number").strip() or all(s["upload"] for s in self.slots(ctx))):
-            problem = self._number_error(ctx, ctx.get("number").strip().upper(), rule)
+        # A typed number is checked once typed (or once every side is uploaded); the registered one always.
+        typing = self._needs_number(ctx)
+        if not typing or ctx.get("number").strip() or all(s["upload"] for s in self.slots(ctx)):
+            problem = self._number_error(ctx)
             if problem:
                 return problem
         missing = [s["label"] for s in self.slots(ctx) if s["upload"] is None]
@@ -118,10 +135,17 @@ class DocumentsWidget(Widget):
     def view(self, ctx: FieldContext) -> dict[str, Any]:
         docs = self._documents(ctx)
         chosen = self._chosen(ctx)
-        needs_number = self._needs_number(ctx) is not None
+        needs_number = self._needs_number(ctx)
         return {"documents": docs, "chosen": chosen["id"] if chosen else "", "slots": self.slots(ctx),
                 "button": ctx.field.prop("button", "拍照或从手机相册选择"), "needs_number": needs_number,
                 "number_label": f"{chosen['label']}号码" if chosen and needs_number else "", "number": ctx.get("number")}
+
+
+def _matches(number: str, rule: Mapping[str, Any]) -> bool:
+    """Whether `number` is written in the format `rule` (its whole-value pattern, then its check digit)."""
+    if rule.get("pattern") and not re.fullmatch(rule["pattern"], number):
+        return False
+    return rule.get("check") != "gb11643" or is_valid_id_number(number)
 
 
 WIDGET = DocumentsWidget()

@@ -7,6 +7,7 @@ from typing import Any, Mapping, Sequence
 from renderer.definition.build import Builder, Origin
 from renderer.definition.errors import LoadError, did_you_mean
 from renderer.definition.flow import flow_errors, missing_texts
+from renderer.definition.formats_check import number_format_errors
 from renderer.definition.guard import guarded
 from renderer.definition.includes import include_errors
 from renderer.definition.model import Definition
@@ -15,7 +16,8 @@ from renderer.definition.reader import Document
 
 def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists: Mapping[str, Any],
           cities: Sequence[Document], residents: Mapping[str, Mapping[str, Any]],
-          list_docs: Mapping[str, Document] | None = None) -> tuple[Definition, list[LoadError]]:
+          list_docs: Mapping[str, Document] | None = None,
+          resident_docs: Sequence[Document] = ()) -> tuple[Definition, list[LoadError]]:
     """The frozen model plus every meaning error found."""
     builder = Builder(lists=lists, residents=residents)
     issuing = list(lists.get("issuing_cities") or [])
@@ -45,6 +47,7 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
         entries = entered.get(journey.id, set())
         builder.errors += guarded(files[journey.id], builder.errors, partial(flow_errors, journey, entries)) or []
     builder.errors += include_errors(fragments)
+    builder.errors += number_format_errors(resident_docs, lists)
     for doc in [*journeys, *fragments.values()]:
         builder.errors += guarded(doc.file, builder.errors, partial(missing_texts, doc)) or []
     for name, doc in (list_docs or {}).items():

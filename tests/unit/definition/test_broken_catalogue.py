@@ -29,6 +29,7 @@ CODES = {
     "ref.unknown_page", "ref.unknown_field", "ref.unknown_popup", "ref.unknown_result", "ref.unknown_fragment",
     "ref.unknown_journey", "confirm.edit_not_before", "city.unknown_district", "city.not_issuing",
     "fragment.duplicate", "list.duplicate", "list.unused", "text.missing", "include.in_fragment", "include.cycle",
+    "ref.unknown_number_format",
 }
 
 # Where the loader is known to be wrong, expect.yaml says what it should report; strict, so a fix shows up here.
