@@ -15,6 +15,7 @@ from renderer.definition.model import (
 )
 from renderer.definition.overrides import override_page
 from renderer.definition.reader import Document, plain
+from renderer.services.registry import SERVICES
 
 # Names every expression may use besides the journey's own field ids.
 CONTEXT_ROOTS = frozenset({"person", "applicant", "resident", "residents", "lists", "cities", "derived", "records",
@@ -28,16 +29,6 @@ CONDITION_KEYS = ("when", "required", "enabled")
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # A string default naming context (person.phone) is an expression; anything else is a literal.
 CONTEXT_DEFAULT = re.compile(r"^(person|resident|derived)\.[a-z_]+$")
-BUTTON_ROUTES = ("ok", "invalid")
-# The arguments each service action takes under `with:` (the adapters' keyword arguments).
-# The outcomes each service action can give besides `ok` (the adapters' contract); a button may also route
-# `invalid` (the page did not pass its checks).
-SERVICE_OUTCOMES = {"face_check": ("face_failed",), "precheck": ("has_application", "not_online", "ineligible", "unavailable"),
-                    "eligibility_check": ("cards_elsewhere", "ineligible", "unknown_applicant", "relationship_mismatch",
-                                          "unavailable"),
-                    "submit_application": ("rejected", "unavailable"), "submit_cleanup": ("rejected", "unavailable")}
-SERVICE_ARGS = {"face_check": (), "precheck": (), "submit_application": (), "submit_cleanup": ("cards",),
-                "eligibility_check": ("city", "applicant", "applicant_name", "relationship")}
 
 
 @dataclass
@@ -321,7 +312,7 @@ class Builder:
             if isinstance(call, str):
                 calls.append(Call(call))
                 continue
-            allowed = SERVICE_ARGS.get(call["service"], ())
+            allowed = tuple(SERVICES[call["service"]].args) if call["service"] in SERVICES else ()
             for name in call.get("with") or {}:
                 if name not in allowed:
                     self.problem("call.unknown_argument", origin.at("calls", i, "with", name), service=call["service"],
@@ -330,7 +321,7 @@ class Builder:
             args = {name: self.expression(src, origin.at("calls", i, "with", name), roots)
                     for name, src in (call.get("with") or {}).items() if name in allowed}
             calls.append(Call(call["service"], {k: v for k, v in args.items() if v is not None}, call.get("keep")))
-        possible = ["ok", "invalid", *(code for c in calls for code in SERVICE_OUTCOMES.get(c.service, ()))]
+        possible = ["ok", "invalid", *(code for c in calls if c.service in SERVICES for code in SERVICES[c.service].codes)]
         for code in routes:
             if code not in possible:
                 self.problem("route.unknown_outcome", origin.at("on", code), button=raw["label"], code=code,

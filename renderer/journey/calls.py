@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from renderer.definition.build import PLACEHOLDER
 from renderer.definition.expressions import Expression, compile_expression
@@ -12,22 +12,39 @@ from renderer.journey import submission
 from renderer.journey.evaluation import Evaluation
 from renderer.journey.payload import application_payload
 from renderer.services.base import Outcome
+from renderer.services.registry import SERVICES
 from widgets.display import show
 
 
+def _precheck(ev: Evaluation, args: Mapping[str, Any], journey_id: str) -> Outcome:
+    return ev.services.provincial.precheck(ev.identity, **args)
+
+
+def _eligibility(ev: Evaluation, args: Mapping[str, Any], journey_id: str) -> Outcome:
+    return ev.services.provincial.eligibility(ev.identity, **args)
+
+
+def _submit_application(ev: Evaluation, args: Mapping[str, Any], journey_id: str) -> Outcome:
+    return submission.submit(ev, journey_id, application_payload(ev))
+
+
+def _submit_cleanup(ev: Evaluation, args: Mapping[str, Any], journey_id: str) -> Outcome:
+    return ev.services.provincial.submit_cleanup(ev.identity, list(args.get("cards") or []))
+
+
+# Each service that is one request, bound to its adapter; verifications (begin, a screen, a result) are run by the
+# engine through their adapter (renderer/journey/verification.py). Together they are every declared service.
+BINDINGS: Mapping[str, Callable[[Evaluation, Mapping[str, Any], str], Outcome]] = {
+    "precheck": _precheck, "eligibility_check": _eligibility,
+    "submit_application": _submit_application, "submit_cleanup": _submit_cleanup,
+}
+assert set(BINDINGS) == {name for name, s in SERVICES.items() if not s.interactive}, "a declared service is unbound"
+
+
 def run_call(call: Call, ev: Evaluation, form: Mapping[str, Any], journey_id: str) -> Outcome:
-    """Run one service action; face_check is interactive and handled by the engine before this."""
-    provincial = ev.services.provincial
+    """Run one service action that is a single request (a verification is run by the engine before the calls)."""
     args = {name: expr.evaluate(ev.env) for name, expr in call.args.items()}
-    if call.service == "precheck":
-        return provincial.precheck(ev.identity, **args)
-    if call.service == "eligibility_check":
-        return provincial.eligibility(ev.identity, **args)
-    if call.service == "submit_application":
-        return submission.submit(ev, journey_id, application_payload(ev))
-    if call.service == "submit_cleanup":
-        return provincial.submit_cleanup(ev.identity, list(args.get("cards") or []))
-    raise ValueError(f"unknown service action {call.service}")
+    return BINDINGS[call.service](ev, args, journey_id)
 
 
 @lru_cache(maxsize=512)

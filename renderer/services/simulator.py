@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from ruamel.yaml import YAML
 
 from renderer.services.base import OK, Identity, Outcome, SentCode, Services
+from renderer.services.registry import outcome
 from renderer.store.records import Records
 from renderer.uploads.images import make_placeholder_portrait
 
@@ -193,40 +194,43 @@ class SimulatedProvincial:
     def precheck(self, identity: Identity) -> Outcome:
         persona = self._persona(identity)
         if self._busy("precheck"):
-            return Outcome("unavailable")
+            return outcome("precheck", "unavailable")
         if persona is None:
-            return Outcome("ineligible", "未查询到您的参保信息")
+            return outcome("precheck", "ineligible", "未查询到您的参保信息")
         if persona.outcome == "not_online":
-            return Outcome("not_online")       # the popup says why, from the resident type
+            return outcome("precheck", "not_online")       # the popup says why, from the resident type
         if persona.outcome == "has_application":
-            return Outcome("has_application", "您已存在社保卡申领记录,请勿重复申请,可通过【制卡进度查询】查看办理进度")
+            return outcome("precheck", "has_application",
+                           "您已存在社保卡申领记录,请勿重复申请,可通过【制卡进度查询】查看办理进度")
         return OK
 
     def eligibility(self, identity: Identity, city: str | None = None, applicant: str | None = None,
                     applicant_name: str | None = None, relationship: str | None = None) -> Outcome:
         persona = self._persona(identity)
         if self._busy("eligibility"):
-            return Outcome("unavailable")
+            return outcome("eligibility_check", "unavailable")
         if persona is None:
-            return Outcome("ineligible", "未查询到您的参保信息")
+            return outcome("eligibility_check", "ineligible", "未查询到您的参保信息")
         if applicant:
             return self._minor(persona, applicant, applicant_name, relationship)
         if persona.outcome == "cards_elsewhere" and not self._cleaned(identity.id_number):
             cities = "、".join(str(c["issuing_city"]) for c in persona.raw.get("cards") or [])
-            return Outcome("cards_elsewhere", f"您名下已有{cities}发行的社保卡")
+            return outcome("eligibility_check", "cards_elsewhere", f"您名下已有{cities}发行的社保卡")
         return OK
 
     def _minor(self, guardian: Persona, number: str, name: str | None, relationship: str | None) -> Outcome:
         """A guardian applies for a child: the child must be on record as theirs, with that name and relation."""
         child = next((c for c in guardian.raw.get("children") or [] if str(c["id_number"]) == number.upper()), None)
         if child is None or (name and name.strip() != child["name"]):
-            return Outcome("unknown_applicant", "未查询到该申领人的户籍信息,或申领人与监护人关系未登记,请核对姓名和证件号码")
+            return outcome("eligibility_check", "unknown_applicant",
+                           "未查询到该申领人的户籍信息,或申领人与监护人关系未登记,请核对姓名和证件号码")
         if relationship and relationship != child.get("relationship"):
-            return Outcome("relationship_mismatch", f"登记的监护关系与所选“{relationship}”不一致,请核对")
+            return outcome("eligibility_check", "relationship_mismatch",
+                           f"登记的监护关系与所选“{relationship}”不一致,请核对")
         record = {"name": child["name"], "birth_date": child.get("birth_date"),
                   "household_registration_date": child.get("household_registration_date"),
                   "id_type": child.get("id_type")}
-        return Outcome("ok", data={k: v for k, v in record.items() if v is not None})
+        return outcome("eligibility_check", "ok", data={k: v for k, v in record.items() if v is not None})
 
     def photo_by_receipt(self, owner_id_number: str, receipt: str) -> bytes | None:
         owner = self.personas.receipts.get(receipt.strip().upper())
@@ -247,18 +251,19 @@ class SimulatedProvincial:
 
     def submit_cleanup(self, identity: Identity, cards: list[dict[str, Any]]) -> Outcome:
         if self._busy("submit_cleanup"):
-            return Outcome("unavailable")
+            return outcome("submit_cleanup", "unavailable")
         expected = {c["card_number"] for c in self.cards_to_clean(identity)}
         if not expected or {str(c.get("card_number")) for c in cards} != expected:
-            return Outcome("rejected", "待清理的社保卡信息已变化,请重新办理")
+            return outcome("submit_cleanup", "rejected", "待清理的社保卡信息已变化,请重新办理")
         self.records.put("sim.cleaned", _person_key(identity.id_number), {"at": _now().isoformat()},
                          _now() + SIM_MEMORY)
-        return Outcome("ok", data={"application_id": f"QL{_now():%Y%m%d}{secrets.randbelow(10**6):06d}"})
+        return outcome("submit_cleanup", "ok",
+                       data={"application_id": f"QL{_now():%Y%m%d}{secrets.randbelow(10**6):06d}"})
 
     def submit(self, identity: Identity, application: Mapping[str, Any], idempotency_key: str) -> Outcome:
         """A repeat of the same key gets the first answer: a retry after a lost reply makes no second application."""
         if self._busy("submit"):
-            return Outcome("unavailable")
+            return outcome("submit_application", "unavailable")
         applicant = (application.get("applicant") or {}).get("id_number")
         persona = self.personas.by_number.get(str(applicant).upper()) if applicant else self._persona(identity)
 
@@ -272,8 +277,8 @@ class SimulatedProvincial:
 
         answer = self.records.change("sim.submission", idempotency_key, decide)
         if answer["code"] == "ok":
-            return Outcome("ok", data={"application_id": answer["application_id"]})
-        return Outcome(answer["code"], answer.get("reason"))
+            return outcome("submit_application", "ok", data={"application_id": answer["application_id"]})
+        return outcome("submit_application", answer["code"], answer.get("reason"))
 
 
 def _person_key(id_number: str) -> str:
