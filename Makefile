@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/bin/chromium
+DOT := /usr/bin/dot
 
 .PHONY: run test unit e2e bench check-forms clean lock postgres
 
@@ -32,15 +33,20 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
 
+# Graphviz's dot draws the journey diagrams (`yss graph`); the CJK font gives their Chinese labels.
+$(DOT):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz fonts-noto-cjk
+
 run: $(VENV)/.installed
 	YSS_HOST=$(HOST) YSS_PORT=$(PORT) YSS_WORKERS=$(WORKERS) $(PY) -m renderer.web
 
-test: $(VENV)/.installed $(CHROMIUM) postgres
+test: $(VENV)/.installed $(CHROMIUM) $(DOT) postgres
 	$(PY) -m mypy renderer widgets
 	$(PY) -m ruff check renderer widgets tests
 	$(PY) -m pytest -q
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed $(DOT)
 	$(PY) -m pytest -q tests/unit
 
 check-forms: $(VENV)/.installed

@@ -16,9 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     lint.add_argument("path", nargs="?", type=Path, default=FORMS_DIR, help="the forms folder (default: forms/)")
     lint.add_argument("--explain", metavar="CODE", help="say what a problem code means: its title, message and hint")
 
-    graph = sub.add_parser("graph", help="draw a journey as .svg or .html")
+    graph = sub.add_parser("graph", help="draw a journey as .svg, .html, .png or .dot (Graphviz)")
     graph.add_argument("journey")
-    graph.add_argument("-o", "--output", type=Path, required=True, help="a .svg or .html file")
+    graph.add_argument("-o", "--output", type=Path, required=True, help="a .svg, .html, .png or .dot file")
     graph.add_argument("--forms", type=Path, default=FORMS_DIR)
 
     paths = sub.add_parser("paths", help="every distinct route through a journey, with the answers that take it")
