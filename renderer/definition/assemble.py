@@ -10,6 +10,7 @@ from renderer.definition.flow import flow_errors, missing_texts
 from renderer.definition.formats_check import number_format_errors
 from renderer.definition.guard import guarded
 from renderer.definition.includes import include_errors
+from renderer.definition.meaning import meaning_errors
 from renderer.definition.model import Definition
 from renderer.definition.reader import Document
 
@@ -53,4 +54,7 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
     for name, doc in (list_docs or {}).items():
         if name not in builder.used_lists and built:
             builder.problem("list.unused", Origin(doc, ["list"]), name=name, file=doc.file)
-    return Definition(journeys=built, lists=lists, cities=city_models, residents=residents), builder.errors
+    definition = Definition(journeys=built, lists=lists, cities=city_models, residents=residents)
+    # What the forms mean (renderer/definition/meaning): each journey's and data file's checks are guarded inside.
+    builder.errors += meaning_errors(definition, journeys, fragments, list_docs or {}, cities, resident_docs)
+    return definition, builder.errors
