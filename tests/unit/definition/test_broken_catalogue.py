@@ -30,6 +30,11 @@ CODES = {
     "ref.unknown_journey", "confirm.edit_not_before", "city.unknown_district", "city.not_issuing",
     "fragment.duplicate", "list.duplicate", "list.unused", "text.missing", "include.in_fragment", "include.cycle",
     "ref.unknown_number_format",
+    # what the forms mean (renderer/definition/meaning)
+    "option.unknown_value", "option.duplicate", "field.default_not_option", "expr.date_vs_text", "pattern.invalid",
+    "field.min_above_max", "condition.always_false", "condition.always_true", "field.required_never_shown",
+    "page.no_enabled_button", "page.loop", "link.without_journey", "link.return_never_set", "popup.unused",
+    "city.missing_key", "city.no_file", "city.no_branches", "resident.missing_key",
 }
 
 # Where the loader is known to be wrong, expect.yaml says what it should report; strict, so a fix shows up here.
