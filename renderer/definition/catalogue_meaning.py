@@ -51,7 +51,7 @@ ENTRIES: dict[str, Entry] = {
         "lower {low_key} or raise {high_key}"),
     "field.min_above_max#date": Entry(
         "A date field's earliest date is after its latest (an error: no date can pass; `today` counts as today).",
-        "'{field}': min {low} is after max {high} (today is {today}), so no date can pass.",
+        "'{field}': min {low} is after max {high}, so no date can pass.",
         "swap them, or correct the date; min and max are YYYY-MM-DD or today"),
     # ------------------------------------------------------------------ reachability
     "field.required_never_shown": Entry(
@@ -99,12 +99,9 @@ ENTRIES: dict[str, Entry] = {
         "'{city}' is offered as an issuing city, but cities/ has no file for it.",
         "add cities/<pinyin>.yaml (see docs/analysts.md, Add a city), or fix the name.{suggestion}"),
     "resident.missing_key": Entry(
-        "A resident type lacks a key that an expression reads (a warning: it reads as empty for them).",
+        "A resident type lacks a key that an expression reads (a warning: it reads as empty for them; the keys a "
+        "field takes its choices from are required by the schema).",
         "resident type '{resident}' has no '{key}', which an expression reads as resident.{key}.",
         "add `{key}:` to '{resident}' in residents.yaml", WARNING),
-    "resident.missing_key#choices": Entry(
-        "A resident type lacks the key a field takes its choices from (an error: they have nothing to choose).",
-        "resident type '{resident}' has no '{key}', from which a field takes its choices (resident.{key}).",
-        "add `{key}:` to '{resident}' in residents.yaml"),
 }
 

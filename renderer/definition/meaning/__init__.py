@@ -32,7 +32,7 @@ class _Seen:
 
     def __init__(self) -> None:
         self.texts: list[str] = []                            # expressions and texts: which data keys are read
-        self.resident_sources: list[tuple[str, str]] = []     # (expression, the key it is written under)
+        self.expressions: list[str] = []                      # the expressions alone (texts may be guarded)
         self.popups: dict[tuple[str, tuple[object, ...]], tuple[Place, bool]] = {}   # where -> (place, opened)
 
 
@@ -63,7 +63,7 @@ def meaning_errors(definition: Definition, journey_docs: Sequence[Document], fra
                           partial(city_errors, definition, city_docs, seen.texts, list_docs)) or []
     if resident_docs:
         errors += guarded(resident_docs[0].file, errors,
-                          partial(resident_errors, definition, resident_reads(seen.resident_sources),
+                          partial(resident_errors, definition, resident_reads(seen.expressions),
                                   resident_docs)) or []
     return errors
 
@@ -78,7 +78,7 @@ def _journey_errors(definition: Definition, journey: Journey, doc: Document, fra
     for site in sites(journey, places):
         errors += condition_errors(site, domains)
         seen.texts.append(site.expr.source)
-        seen.resident_sources.append((site.expr.source, str(site.place.path[-1])))
+        seen.expressions.append(site.expr.source)
     for page, pp in zip(journey.pages, places.pages):
         for f, rel in pp.fields(page):
             errors += field_errors(f, partial(_at, pp.at, rel), domains, today)

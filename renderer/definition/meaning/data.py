@@ -16,8 +16,6 @@ from renderer.definition.reader import Document
 CITY_READ = re.compile(r"cities\s*\[[^\]]*\]\s*\.\s*([a-z_]+)")
 RESIDENT_READ = re.compile(r"\bresident\s*\.\s*([a-z_]+)")
 FORMATS_LIST = "number_formats"
-# Keys through which a field offers choices: without them the citizen has nothing to choose.
-CHOICE_KEYS = ("options", "documents")
 
 
 def number_format_pattern_errors(list_docs: Mapping[str, Document], lists: Mapping[str, Any]) -> list[LoadError]:
@@ -57,27 +55,22 @@ def city_errors(definition: Definition, city_docs: Sequence[Document], texts: It
     return errors
 
 
-def resident_errors(definition: Definition, reads: Mapping[str, bool], resident_docs: Sequence[Document]
+def resident_errors(definition: Definition, reads: Iterable[str], resident_docs: Sequence[Document]
                     ) -> list[LoadError]:
-    """Resident types that lack a key some expression reads (`reads`: key -> read as a field's choices)."""
+    """Resident types that lack a key some expression reads."""
     errors = []
     for doc in resident_docs:
         for resident, entry in (doc.data.get("residents") or {}).items():
-            for key, as_choices in sorted(reads.items()):
+            for key in sorted(reads):
                 if key == "type" or (entry or {}).get(key) is not None:
                     continue
                 if not any(key in r for r in definition.residents.values()):
                     continue        # no resident type has it: the builder reports the name itself
-                errors.append(problem("resident.missing_key#choices" if as_choices else "resident.missing_key",
-                                      doc.key_position(["residents", resident]),
+                errors.append(problem("resident.missing_key", doc.key_position(["residents", resident]),
                                       format_path(["residents", resident]), resident=resident, key=key))
     return errors
 
 
-def resident_reads(sources: Iterable[tuple[str, str]]) -> dict[str, bool]:
-    """Keys of `resident` read by expressions ((source, role) pairs): key -> read as a field's choices."""
-    reads: dict[str, bool] = {}
-    for source, key in sources:
-        for m in RESIDENT_READ.finditer(source):
-            reads[m.group(1)] = reads.get(m.group(1), False) or key in CHOICE_KEYS
-    return reads
+def resident_reads(sources: Iterable[str]) -> set[str]:
+    """The keys of `resident` that expressions read."""
+    return {m.group(1) for source in sources for m in RESIDENT_READ.finditer(source)}

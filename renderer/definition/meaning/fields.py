@@ -83,7 +83,7 @@ def _limits(f: Field, at: Any, today: dt.date) -> list[LoadError]:
     if first is not None and last is not None and first > last:
         place = at("min")
         return [problem("field.min_above_max#date", place.position(), format_path(place.path), field=f.id,
-                        low=f.prop("min"), high=f.prop("max"), today=today.isoformat())]
+                        low=f.prop("min"), high=f.prop("max"))]
     return []
 
 
