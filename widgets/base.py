@@ -49,9 +49,22 @@ class FieldContext:
         self.raw[self.field.id + (f".{suffix}" if suffix else "")] = value
 
     def default(self) -> Any:
+        """The initial value: `default_from` evaluated, else the literal `default`."""
         if "default" in self.field.exprs:
             return self.eval("default")
         return self.field.default
+
+    def enabled(self) -> bool:
+        """Whether the citizen may change the field (`enabled`); when not, its value is its initial value."""
+        enabled = self.field.enabled
+        return enabled if isinstance(enabled, bool) else bool(enabled.evaluate(self.env))
+
+    def typed(self, default: str = "") -> str:
+        """What the citizen typed or chose; the initial value when nothing is kept or the field is disabled."""
+        if self.has() and self.enabled():
+            return self.get()
+        initial = self.default()
+        return default if initial is None else str(initial)
 
 
 @dataclass
@@ -78,7 +91,7 @@ class Widget:
 
     def value(self, ctx: FieldContext) -> Any:
         """The typed value, or None when empty or unreadable."""
-        text = ctx.get().strip() if ctx.has() else ctx.default()
+        text = ctx.get().strip() if ctx.has() and ctx.enabled() else ctx.default()
         return text if text not in (None, "") else None
 
     def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:

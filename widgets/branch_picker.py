@@ -16,6 +16,7 @@ from pypinyin import Style, lazy_pinyin, load_phrases_dict
 from rapidfuzz import fuzz
 
 from widgets.base import ActionResult, FieldContext, Widget
+from widgets.settings import BranchPickerSettings, read
 
 MAX_KEYWORD = 40        # the search box's maxlength; longer keywords are cut to it
 EXACT = 100             # the keyword appears as written (latin: as pinyin from a syllable start, or as initials)
@@ -152,12 +153,12 @@ class BranchPickerWidget(Widget):
         city = self._city(ctx)
         branches = list(city.branches) if city else []
         district = ctx.get("district")
-        labels = ctx.field.prop("shows") or {"name": "网点名称", "phone": "网点电话", "address": "网点地址"}
+        s = read(ctx.field, BranchPickerSettings)
+        labels = {**BranchPickerSettings().shows, **s.shows}     # a label not given keeps its default
         return {"branch": self.value(ctx), "labels": labels, "districts": list(city.districts) if city else [],
                 "district": district, "q": ctx.get("q"), "results": search(branches, district, ctx.get("q")),
                 "max_keyword": MAX_KEYWORD,
-                "dialog_title": ctx.field.prop("dialog_title", ctx.field.label),
-                "placeholder": ctx.field.prop("search_placeholder", "请输入搜索关键词")}
+                "dialog_title": s.dialog_title or s.label, "placeholder": s.search_placeholder}
 
 
 WIDGET = BranchPickerWidget()

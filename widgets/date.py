@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from widgets.base import FieldContext, Widget
+from widgets.settings import DateSettings, read
 
 
 def bound(text: str | None, today: dt.date) -> dt.date | None:
@@ -30,19 +31,21 @@ class DateWidget(Widget):
         label = ctx.field.label
         if value is None:
             return f"{label}格式不正确,请按年-月-日选择" if ctx.get().strip() else None
+        s = read(ctx.field, DateSettings)
         today = ctx.env.get("today") or dt.date.today()
-        low, high = bound(ctx.field.prop("min"), today), bound(ctx.field.prop("max"), today)
+        low, high = bound(s.min, today), bound(s.max, today)
         if low and value < low:
-            return f"{label}不能早于{low.isoformat()}" if ctx.field.prop("min") != "today" else f"{label}已过期,请核对"
+            return f"{label}不能早于{low.isoformat()}" if s.min != "today" else f"{label}已过期,请核对"
         if high and value > high:
-            return f"{label}不能晚于{'今天' if ctx.field.prop('max') == 'today' else high.isoformat()}"
+            return f"{label}不能晚于{'今天' if s.max == 'today' else high.isoformat()}"
         return None
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
+        s = read(ctx.field, DateSettings)
         today = ctx.env.get("today") or dt.date.today()
-        low, high = bound(ctx.field.prop("min"), today), bound(ctx.field.prop("max"), today)
+        low, high = bound(s.min, today), bound(s.max, today)
         default = ctx.default()
-        text = ctx.get() if ctx.has() else (default.isoformat() if isinstance(default, dt.date) else default or "")
+        text = ctx.typed() if not isinstance(default, dt.date) or (ctx.has() and ctx.enabled()) else default.isoformat()
         return {"text": text, "min": low.isoformat() if low else None, "max": high.isoformat() if high else None}
 
 

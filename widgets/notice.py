@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from widgets.base import ActionResult, FieldContext, Widget
+from widgets.settings import NoticeSettings, read
 
 
 class NoticeWidget(Widget):
@@ -25,7 +26,8 @@ class NoticeWidget(Widget):
         return "已阅读" if value else ""
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
-        return {"acknowledged": ctx.get() == "1", "lines": str(ctx.field.prop("text", "")).splitlines()}
+        s = read(ctx.field, NoticeSettings)
+        return {"acknowledged": ctx.get() == "1", "lines": s.text.splitlines(), "button": s.button}
 
 
 WIDGET = NoticeWidget()

@@ -8,6 +8,10 @@ import phonenumbers
 
 from widgets.base import ActionResult, FieldContext, Widget
 from widgets.display import mask_phone
+from widgets.settings import PhoneCodeSettings, read
+
+# A mainland mobile number has 11 digits: a fact of the kind (phonenumbers checks it), not a setting.
+MOBILE_DIGITS = 11
 
 VERIFY_MESSAGES = {
     "wrong": "验证码不正确,请重新输入",
@@ -19,7 +23,7 @@ VERIFY_MESSAGES = {
 
 def is_cn_mobile(number: str) -> bool:
     """An 11-digit mobile number of China (phonenumbers' metadata, not a hand-made pattern)."""
-    if len(number) != 11 or not number.isdigit():
+    if len(number) != MOBILE_DIGITS or not number.isdigit():
         return False
     try:
         parsed = phonenumbers.parse(number, "CN")
@@ -52,12 +56,12 @@ class PhoneCodeWidget(Widget):
         if value is None or not self._editing(ctx):
             return None      # the registered phone needs no new code
         if not is_cn_mobile(value):
-            return "请输入正确的11位手机号码"
+            return f"请输入正确的{MOBILE_DIGITS}位手机号码"
         if ctx.facts.get(f"{ctx.field.id}.verified") == value:
             return None
         code = ctx.get("code").strip()
         if not code:
-            return f"请输入{ctx.field.prop('code_label', '验证码')}"
+            return f"请输入{read(ctx.field, PhoneCodeSettings).code_label}"
         if not (len(code) == 6 and code.isdigit()):
             return "验证码为6位数字"
         if not submitting:
@@ -77,7 +81,7 @@ class PhoneCodeWidget(Widget):
             return ActionResult(error="不支持的操作")
         phone = ctx.get().strip().replace(" ", "")
         if not is_cn_mobile(phone):
-            return ActionResult(error="请输入正确的11位手机号码")
+            return ActionResult(error=f"请输入正确的{MOBILE_DIGITS}位手机号码")
         sent = ctx.services.sms.send_code(phone)
         ctx.facts[f"{ctx.field.id}.resend_at"] = sent.resend_at.isoformat()
         if not sent.ok:
@@ -95,10 +99,10 @@ class PhoneCodeWidget(Widget):
             wait = max(0, int(left.total_seconds()) + (1 if left.total_seconds() > 0 else 0))
         phone = self.value(ctx) or ""
         verified = bool(phone) and ctx.facts.get(f"{ctx.field.id}.verified") == phone
-        return {"editing": self._editing(ctx), "masked": mask_phone(self._prefilled(ctx)),
+        s = read(ctx.field, PhoneCodeSettings)
+        return {"digits": MOBILE_DIGITS, "editing": self._editing(ctx), "masked": mask_phone(self._prefilled(ctx)),
                 "phone": ctx.get() if self._editing(ctx) else "", "code": "" if verified else ctx.get("code"),
-                "wait": wait, "verified": verified, "code_label": ctx.field.prop("code_label", "验证码"),
-                "edit_label": ctx.field.prop("editable_label", "修改")}
+                "wait": wait, "verified": verified, "code_label": s.code_label, "edit_label": s.editable_label}
 
 
 WIDGET = PhoneCodeWidget()

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from renderer.uploads.images import ImageRejected, process_upload
 from widgets.base import ActionResult, FieldContext, Widget
 from widgets.documents import UPLOAD_URL
+from widgets.settings import PhotoChoiceSettings, read
 
 
 class PhotoChoiceWidget(Widget):
@@ -57,29 +58,32 @@ class PhotoChoiceWidget(Widget):
     def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
         receipt = ctx.get("receipt").strip()
         if receipt and not self._valid_receipt(ctx, receipt):
-            return ctx.field.prop("receipt_pattern_message", "相片回执号格式不正确")
+            return read(ctx.field, PhotoChoiceSettings).receipt_pattern_message
         return None
 
     def _valid_receipt(self, ctx: FieldContext, receipt: str) -> bool:
-        limit = ctx.field.prop("receipt_max_length", 30)
-        pattern = ctx.field.prop("receipt_pattern")
-        return len(receipt) <= limit and (not pattern or re.fullmatch(pattern, receipt) is not None)
+        s = read(ctx.field, PhotoChoiceSettings)
+        return len(receipt) <= s.receipt_max_length and (not s.receipt_pattern
+                                                         or re.fullmatch(s.receipt_pattern, receipt) is not None)
 
     def act(self, ctx: FieldContext, verb: str, form: Mapping[str, Any]) -> ActionResult:
+        if verb == "system":
+            return self._use_system_photo(ctx)
         if verb != "fetch":
             return ActionResult(error="不支持的操作")
+        s = read(ctx.field, PhotoChoiceSettings)
         receipt = ctx.get("receipt").strip().upper()
         if not receipt:
             return ActionResult(error="请输入社保卡相片回执号")
         if not self._valid_receipt(ctx, receipt):
-            return ActionResult(error=ctx.field.prop("receipt_pattern_message", "相片回执号格式不正确"))
+            return ActionResult(error=s.receipt_pattern_message)
         data = ctx.services.provincial.photo_by_receipt(self._owner(ctx), receipt)
-        popups = ctx.field.prop("popups") or {}
         earlier = (ctx.facts.get(f"{ctx.field.id}.receipt_photo") or {}).get("upload")
         if not data:
             ctx.drop_upload(earlier)
             ctx.facts.pop(f"{ctx.field.id}.receipt_photo", None)
-            return ActionResult(popup=popups.get("receipt_not_found"), error=None if popups else "未查询到该相片")
+            popup = s.popups.get("receipt_not_found")
+            return ActionResult(popup=popup, error=None if popup else "未查询到该相片")
         image = process_upload(data)
         upload = ctx.keep_upload(image.data, image.content_type, replacing=earlier)
         ctx.facts[f"{ctx.field.id}.receipt_photo"] = {"upload": upload, "receipt": receipt}
@@ -87,19 +91,28 @@ class PhotoChoiceWidget(Widget):
         ctx.set("consent", "")          # fetching a receipt photo chooses it over the system photo
         return ActionResult()
 
+    def _use_system_photo(self, ctx: FieldContext) -> ActionResult:
+        """The citizen chose the system photo: taken when there is one; otherwise the no_system_photo popup."""
+        if self._system_upload(ctx):
+            ctx.set("consent", "1")
+            return ActionResult()
+        s = read(ctx.field, PhotoChoiceSettings)
+        popup = s.popups.get("no_system_photo")
+        return ActionResult(popup=popup, error=None if popup else s.system_missing)
+
     def display(self, ctx: FieldContext, value: Any) -> Any:
         return {"images": [("制卡相片", UPLOAD_URL.format(id=value["upload"]))]} if value else ""
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
         receipt, system = self._receipt_photo(ctx), self._system_upload(ctx)
-        f = ctx.field
+        s = read(ctx.field, PhotoChoiceSettings)
         return {"receipt": ctx.get("receipt"), "receipt_url": UPLOAD_URL.format(id=receipt["upload"]) if receipt else None,
                 "system_url": UPLOAD_URL.format(id=system) if system else None, "consent": self._consent(ctx),
                 # The texts are the manual's, declared in YAML (the schema requires them for this kind).
-                "receipt_label": f.prop("receipt_label"), "receipt_button": f.prop("receipt_button"),
-                "system_label": f.prop("system_label"), "system_consent": f.prop("system_consent"),
-                "system_missing": f.prop("system_missing"),
-                "max_length": f.prop("receipt_max_length", 30)}
+                "receipt_label": s.receipt_label, "receipt_button": s.receipt_button,
+                "system_label": s.system_label, "system_consent": s.system_consent,
+                "system_missing": s.system_missing, "placeholder": s.placeholder or "",
+                "max_length": s.receipt_max_length}
 
 
 WIDGET = PhotoChoiceWidget()

@@ -5,6 +5,7 @@ from typing import Any
 
 from widgets.base import FieldContext, Widget
 from widgets.display import show
+from widgets.settings import ReadonlySettings, read
 
 
 class ReadonlyWidget(Widget):
@@ -17,7 +18,7 @@ class ReadonlyWidget(Widget):
         return ctx.eval("value")
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
-        return {"text": show(self.value(ctx), ctx.field.prop("display", "plain"))}
+        return {"text": show(self.value(ctx), read(ctx.field, ReadonlySettings).display)}
 
 
 WIDGET = ReadonlyWidget()

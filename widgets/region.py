@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from widgets.base import ActionResult, FieldContext, Widget
+from widgets.settings import RegionSettings, read
 
 LEVELS = ("province", "city", "district")
 
@@ -20,7 +21,7 @@ class RegionWidget(Widget):
         return tree if isinstance(tree, dict) else {}
 
     def _chosen(self, ctx: FieldContext) -> tuple[str, str, str]:
-        within = ctx.field.prop("within")
+        within = read(ctx.field, RegionSettings).within
         province = within or ctx.get("province")
         return province, ctx.get("city"), ctx.get("district")
 
@@ -51,7 +52,7 @@ class RegionWidget(Widget):
         tree = self._tree(ctx)
         province, city, district = self._chosen(ctx)
         cities = tree.get(province) or {}
-        return {"within": ctx.field.prop("within"), "provinces": list(tree), "province": province,
+        return {"within": read(ctx.field, RegionSettings).within, "provinces": list(tree), "province": province,
                 "cities": list(cities), "city": city, "districts": list(cities.get(city) or []),
                 "district": district}
 

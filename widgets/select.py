@@ -8,7 +8,7 @@ from widgets.base import FieldContext, Widget
 
 def options_of(ctx: FieldContext) -> list[str]:
     """The field's options: a literal list or the value of its options expression."""
-    literal = ctx.field.prop("options")
+    literal = ctx.field.prop("options")      # a YAML list; a text was compiled as an expression (widgets/settings.py)
     found = literal if isinstance(literal, list) else ctx.eval("options")
     return [str(o) for o in found] if isinstance(found, (list, tuple)) else []
 
@@ -28,8 +28,7 @@ class SelectWidget(Widget):
         return None
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
-        chosen = ctx.get() if ctx.has() else (ctx.default() or "")
-        return {"options": options_of(ctx), "chosen": chosen}
+        return {"options": options_of(ctx), "chosen": ctx.typed()}
 
 
 WIDGET = SelectWidget()

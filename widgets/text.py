@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from widgets.base import FieldContext, Widget
+from widgets.settings import TextSettings, read
 
 
 class TextWidget(Widget):
@@ -13,22 +14,22 @@ class TextWidget(Widget):
     def check(self, ctx: FieldContext, value: Any, submitting: bool) -> str | None:
         if value is None:
             return None
-        f = ctx.field
-        if f.prop("max_length") and len(value) > f.prop("max_length"):
-            return f"{f.label}不能超过{f.prop('max_length')}个字"
-        if f.prop("min_length") and len(value) < f.prop("min_length"):
-            return f"{f.label}至少{f.prop('min_length')}个字"
-        if f.prop("pattern") and not re.fullmatch(f.prop("pattern"), value):
-            return f.prop("pattern_message") or f"{f.label}格式不正确"
+        s = read(ctx.field, TextSettings)
+        if s.max_length and len(value) > s.max_length:
+            return f"{s.label}不能超过{s.max_length}个字"
+        if s.min_length and len(value) < s.min_length:
+            return f"{s.label}至少{s.min_length}个字"
+        if s.pattern and not re.fullmatch(s.pattern, value):
+            return s.pattern_message or f"{s.label}格式不正确"
         if any(ord(ch) < 32 for ch in value):
-            return f"{f.label}含有不可见字符,请重新输入"
+            return f"{s.label}含有不可见字符,请重新输入"
         return None
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
-        f = ctx.field
-        attrs = {"maxlength": f.prop("max_length"), "minlength": f.prop("min_length"), "pattern": f.prop("pattern")}
-        text = ctx.get() if ctx.has() else (ctx.default() or "")
-        return {"text": text, "attrs": {k: v for k, v in attrs.items() if v is not None}}
+        s = read(ctx.field, TextSettings)
+        attrs = {"maxlength": s.max_length, "minlength": s.min_length, "pattern": s.pattern}
+        return {"text": ctx.typed(), "placeholder": s.placeholder,
+                "attrs": {k: v for k, v in attrs.items() if v is not None}}
 
 
 WIDGET = TextWidget()

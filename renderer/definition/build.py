@@ -8,13 +8,14 @@ from typing import Any, Iterable, Mapping, Sequence
 from renderer.definition.catalogue import CATALOGUE, phrase, problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path
 from renderer.definition.expressions import Expression, ExpressionError, compile_expression
+from renderer.definition.fields import build_field
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import (
     Block, Branch, City, Condition, ConfirmSection, Field, Journey, Link, Page, Popup, Position,
-    Result, Route, Rule, Section, ShowItem, Button, Call, ItemsFrom, IN_FLIGHT_DEFAULT,
+    Result, Route, Section, ShowItem, Button, Call, ItemsFrom, IN_FLIGHT_DEFAULT,
 )
 from renderer.definition.overrides import override_page
-from renderer.definition.reader import Document, plain
+from renderer.definition.reader import Document
 from renderer.services.registry import SERVICES
 
 # Names every expression may use besides the journey's own field ids.
@@ -23,12 +24,7 @@ CONTEXT_ROOTS = frozenset({"person", "applicant", "resident", "residents", "list
 PERSON_KEYS = frozenset({"name", "id_number", "id_type", "resident_type", "phone", "gender", "birth_date"})
 APPLICANT_KEYS = frozenset({"name", "id_number", "id_type", "birth_date", "gender", "is_self"})
 OUTCOME_KEYS = frozenset({"code", "reason", "application_id"})
-# Field keys that hold expressions (compiled at load) rather than literal settings.
-EXPRESSION_PROPS = ("options", "value", "documents", "city", "owner", "formats", "tree")
-CONDITION_KEYS = ("when", "required", "enabled")
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-# A string default naming context (person.phone) is an expression; anything else is a literal.
-CONTEXT_DEFAULT = re.compile(r"^(person|resident|derived)\.[a-z_]+$")
 
 
 @dataclass
@@ -244,36 +240,7 @@ class Builder:
                      tuple((str(it["term"]), it["text"]) for it in raw.get("items") or ()), items_from)
 
     def _field(self, raw: Any, origin: Origin, roots: frozenset[str], popups: Mapping[str, Popup]) -> Field:
-        exprs = {}
-        for key in EXPRESSION_PROPS:
-            value = raw.get(key)
-            if isinstance(value, str):
-                compiled = self.expression(value, origin.at(key), roots)
-                if compiled is not None:
-                    exprs[key] = compiled
-        default = raw.get("default")
-        if isinstance(default, str) and CONTEXT_DEFAULT.match(default):
-            compiled = self.expression(default, origin.at("default"), roots)
-            if compiled is not None:
-                exprs["default"] = compiled
-                default = None
-        for code, popup_id in (raw.get("popups") or {}).items():
-            if popup_id not in popups:
-                self.problem("ref.unknown_popup#field", origin.at("popups", code), popup=popup_id,
-                             suggestion=did_you_mean(popup_id, popups))
-        rules = []
-        for i, rule in enumerate(raw.get("rules") or []):
-            check = self.expression(rule["check"], origin.at("rules", i, "check"), roots)
-            if check is not None:
-                rules.append(Rule(check, rule["message"]))
-        skip = {"id", "kind", "label", "hint", "placeholder", "message", "default", "rules", *CONDITION_KEYS}
-        props = {k: plain(v) for k, v in raw.items() if k not in skip and k not in exprs}
-        return Field(id=raw["id"], kind=raw["kind"], label=raw["label"], position=origin.position(),
-                     required=self.condition(raw.get("required"), origin.at("required"), roots, False),
-                     when=self.condition(raw.get("when"), origin.at("when"), roots, True),
-                     enabled=self.condition(raw.get("enabled"), origin.at("enabled"), roots, True),
-                     message=raw.get("message"), hint=raw.get("hint"), placeholder=raw.get("placeholder"),
-                     default=plain(default), rules=tuple(rules), exprs=exprs, props=props)
+        return build_field(self, raw, origin, roots, popups)
 
     def _button(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str],
                 results: Mapping[str, Result], popups: Mapping[str, Popup]) -> Button:

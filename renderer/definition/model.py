@@ -46,10 +46,12 @@ class Field:
     placeholder: str | None = None
     default: Any = None
     rules: tuple[Rule, ...] = ()
-    # Expressions that some widgets read (options, value, documents, city); compiled at load.
+    # Settings that are expressions (options as a text, value, documents, city, default_from as "default" …).
     exprs: Mapping[str, Expression] = field(default_factory=dict)
     # Every other widget-specific setting, as written (max_length, code_label, popups …).
     props: Mapping[str, Any] = field(default_factory=dict)
+    # The kind's typed settings (widgets/settings.py), as the loader read them; None for a Field made in code.
+    settings: Any = field(default=None, compare=False)
 
     def prop(self, name: str, default: Any = None) -> Any:
         """A widget setting, or `default` when the YAML does not give it."""

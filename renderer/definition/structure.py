@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from renderer.definition.catalogue import CATALOGUE, SCHEMA_TYPES, VALUE_TYPES, 
 from renderer.definition.errors import LoadError, did_you_mean, format_path
 from renderer.definition.reader import Document
 
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")      # how every setting is named
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "forms" / "schema"
 
 
@@ -31,12 +33,47 @@ def check_structure(doc: Document, schema: str) -> list[LoadError]:
     seen: set[tuple[str, str]] = set()
     for error in sorted(validator(schema).iter_errors(doc.data), key=lambda e: list(e.absolute_path)):
         for leaf in _leaves(error):
-            converted = _convert(doc, leaf)
-            key = (converted.path, converted.code)
-            if key not in seen:
-                seen.add(key)
-                errors.append(converted)
+            for converted in _unknown_settings(doc, leaf, schema) or [_convert(doc, leaf)]:
+                key = (converted.path, converted.code)
+                if key not in seen:
+                    seen.add(key)
+                    errors.append(converted)
     return errors
+
+
+def _unknown_settings(doc: Document, error: ValidationError, schema: str) -> list[LoadError]:
+    """Settings that a field's kind does not take: one problem each, naming the kind, what it takes, and the kinds
+    that do take it. The per-kind `then` of $defs/field (generated from widgets/settings.py) says so."""
+    kind = ((error.schema.get("properties") or {}).get("kind") or {}).get("const") \
+        if error.validator == "additionalProperties" and isinstance(error.schema, dict) else None
+    if not isinstance(kind, str):
+        return []
+    path = list(error.absolute_path)
+    allowed = list(error.schema["properties"])
+    takers = _settings_by_kind(schema)
+    found = []
+    for key in _extra_keys(error):
+        kinds = [k for k, names in takers.items() if key in names]
+        where, position = format_path([*path, key]), doc.key_position([*path, key])
+        choices, suggestion = ", ".join(allowed), did_you_mean(key, allowed)
+        if not NAME.match(key):
+            found.append(problem("field.unknown_setting#not_a_name", position, where, kind=kind, key=key,
+                                 choices=choices))
+        elif kinds:
+            found.append(problem("field.unknown_setting#other_kind", position, where, kind=kind, key=key,
+                                 kinds=", ".join(kinds), choices=choices, suggestion=suggestion))
+        else:
+            found.append(problem("field.unknown_setting", position, where, kind=kind, key=key, choices=choices,
+                                 suggestion=suggestion))
+    return found
+
+
+@lru_cache(maxsize=None)
+def _settings_by_kind(schema: str) -> dict[str, frozenset[str]]:
+    """Field kind -> the settings it takes, read from the schema's per-kind rules."""
+    rules = validator(schema).schema.get("$defs", {}).get("field", {}).get("allOf", [])
+    return {rule["if"]["properties"]["kind"]["const"]: frozenset(rule["then"]["properties"]) for rule in rules
+            if "kind" in rule.get("if", {}).get("properties", {})}
 
 
 def _leaves(error: ValidationError) -> list[ValidationError]:

@@ -47,12 +47,12 @@ def test_yaml_syntax_error_has_its_position(tmp_path: Path) -> None:
 def test_unknown_key_points_at_the_key_and_suggests_the_right_one(tmp_path: Path) -> None:
     text = JOURNEY.replace("required: true}", "requird: true}")
     result = load_inline(tmp_path, {"journeys/demo.yaml": text})
-    assert codes(result) == ["schema.unknown_key"]
+    assert codes(result) == ["field.unknown_setting"]
     error = result.errors[0]
     assert (error.position.line, error.position.col) == (9, text.splitlines()[9].index("requird") + 1)
     assert "requird" in error.message
     assert "Did you mean 'required'?" in error.hint
-    assert error.path == "pages[0].fields[0]"
+    assert error.path == "pages[0].fields[0].requird"
 
 
 def test_bad_kind_lists_the_kinds(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_bad_kind_lists_the_kinds(tmp_path: Path) -> None:
 
 
 def test_unquoted_date_is_explained(tmp_path: Path) -> None:
-    text = JOURNEY.replace("required: true}", "required: true, min: 2024-01-01}")
+    text = JOURNEY.replace("required: true}", "required: true, default: 2024-01-01}")
     result = load_inline(tmp_path, {"journeys/demo.yaml": text})
     assert codes(result) == ["schema.date_unquoted"]
     assert 'quote it: "2024-01-01"' in result.errors[0].hint
