@@ -18,6 +18,16 @@ DATE_FUNCTIONS = {"today", "add_years", "birth_date_of"}
 TEXT_FUNCTIONS = {"gender_of", "lower", "upper"}
 NUMBER_FUNCTIONS = {"age", "len"}
 DATE_CONTEXT = {("applicant", "birth_date"), ("person", "birth_date")}
+
+
+class _AnotherValue:
+    """A value equal to no literal: what a resident type not yet written may hold."""
+
+    def __repr__(self) -> str:
+        return "<another value>"
+
+
+ANOTHER_VALUE = _AnotherValue()
 # An answer that was never given: every field may hold it (a hidden field, a page not yet filled in).
 UNANSWERED = frozenset({None, ""})
 
@@ -114,6 +124,8 @@ class Domains:
                 if value is None and written is not None:
                     return None
                 found.add(value)
+            # A resident type added later may hold anything: the other truth value, or a text no literal equals.
+            found |= {True, False} if found <= {True, False} else {ANOTHER_VALUE}
             return frozenset(found) if len(found) <= 64 else None
         return None
 
