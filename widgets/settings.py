@@ -130,8 +130,8 @@ class SelectSettings(Input):
 class RadioSettings(Input):
     """One of a few options shown side by side."""
 
-    options: tuple[str, ...] | Expression = setting(OPTIONS, ["否", "是"], default=(), reads="list_or_expression",
-                                                    required=True)
+    options: tuple[str, ...] | Expression = setting(OPTIONS, ["否", "是"], "resident.pickup_methods", default=(),
+                                                    reads="list_or_expression", required=True)
 
 
 @dataclass(frozen=True, kw_only=True)

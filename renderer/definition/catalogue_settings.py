@@ -25,8 +25,8 @@ ENTRIES: dict[str, Entry] = {
     "field.literal_for_expression#options": Entry(
         "Options written as one text instead of a list.",
         "'options' is the text '{text}': a text always names a list (e.g. {example}), and this is not one.",
-        "write the choices as a YAML list: [a, b] (quote a choice that contains a comma), or name a list such as "
-        "{example} ({key} is a list, or an expression naming one)"),
+        "write the choices as a YAML list: [a, b] (quote a choice that contains a comma), or name a list, e.g. "
+        "{key}: {example}"),
     "field.literal_for_expression#default_from": Entry(
         "A fixed initial value written under default_from, which always takes an expression.",
         "'{key}' is always an expression, and '{text}' is not one.",

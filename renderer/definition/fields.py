@@ -70,7 +70,7 @@ def _expression(b: "Builder", name: str, decl: Setting, value: Any, origin: "Ori
     """Compile an expression setting; a plain text written where an expression belongs is named as such."""
     text = str(value)
     if not any(ch.isascii() and ch.isalpha() for ch in text) and _compiled(text, roots) is None:
-        example = decl.examples[-1] if decl.examples else ""
+        example = next((e for e in decl.examples if isinstance(e, str)), f"lists.{name}")
         b.problem({"options": "field.literal_for_expression#options",
                    "default_from": "field.literal_for_expression#default_from"}.get(
                        name, "field.literal_for_expression"), origin, key=name, text=text, example=example)

@@ -29,6 +29,7 @@ CODES = {
     "ref.unknown_page", "ref.unknown_field", "ref.unknown_popup", "ref.unknown_result", "ref.unknown_fragment",
     "ref.unknown_journey", "confirm.edit_not_before", "city.unknown_district", "city.not_issuing",
     "fragment.duplicate", "list.duplicate", "list.unused", "text.missing", "include.in_fragment", "include.cycle",
+    "field.unknown_setting", "field.expression_in_literal", "field.literal_for_expression", "field.two_defaults",
     "ref.unknown_number_format",
     # what the forms mean (renderer/definition/meaning)
     "option.unknown_value", "option.duplicate", "field.default_not_option", "expr.date_vs_text", "pattern.invalid",
