@@ -144,27 +144,27 @@ def _targets(journey: Journey, index: int) -> set[str]:
 
 
 def _route_targets(journey: Journey, index: int, route: Route) -> set[str]:
+    """Every place the route names (route.targets reports a route that names more than one)."""
     pages = journey.pages
+    found: set[str] = set()
     if route.result or route.journey:
-        return {EXIT}
+        found.add(EXIT)
     if route.goto:
-        return {route.goto}
+        found.add(route.goto)
     if route.next:
-        found = set()
         for page in pages[index + 1:]:
             found.add(page.id)
             if page.when is True:
-                return found
-        return found | {EXIT}        # past the last page: the walker decides
+                break
+        else:
+            found.add(EXIT)        # past the last page: the walker decides
     if route.popup and route.popup in journey.popups:
-        found = set()
         for link in journey.popups[route.popup].buttons:
             if link.journey or link.href or link.goto == "return":
                 found.add(EXIT)
             elif link.goto:
                 found.add(pages[0].id if link.goto == "start" else link.goto)
-        return found
-    return set()
+    return found
 
 
 def _cycle_through(start: str, edges: Mapping[str, set[str]]) -> list[str]:
