@@ -205,10 +205,6 @@ class Writer:
 
     def rules(self, node: dict[str, Any]) -> None:
         rules = conditional_rules(node)
-        kinds = _kind_rules(node)
-        if kinds:
-            self.kind_table(node, kinds)
-            return
         if not rules and not node.get("oneOf"):
             return
         self.out("Rules:", "")
@@ -223,23 +219,52 @@ class Writer:
                      + ".")
         self.out("")
 
-    def kind_table(self, node: dict[str, Any], kinds: dict[str, list[str]]) -> None:
-        """The field's per-kind rules: keys each kind requires, and the keys documented for that kind."""
-        always = ", ".join(f"`{k}`" for k in node.get("required") or [])
-        self.out("### Rules per field kind", "",
-                 f"Every field needs {always}. The `allOf` rules of the schema add, per `kind`:", "",
-                 "| kind | also requires | other keys for this kind |", "|---|---|---|")
-        for kind in node["properties"]["kind"]["enum"]:
+    def kind_table(self, node: dict[str, Any], kinds: dict[str, list[str]], common: list[str]) -> None:
+        """The field kinds: the settings each requires, and its other settings beyond those every kind takes."""
+        self.out("#### Settings per kind", "",
+                 "| kind | also requires | its other settings |", "|---|---|---|")
+        for cond, then, _ in conditional_rules(node):
+            kind = str(cond["properties"]["kind"]["const"])
             needs = ", ".join(f"`{k}`" for k in kinds.get(kind, [])) or "—"
-            mentions = [name for name, sub in node["properties"].items()
-                        if re.search(rf"(^|; ){re.escape(kind)}:", str(sub.get("description", "")))
-                        and name not in kinds.get(kind, [])]
-            others = ", ".join(f"`{k}`" for k in mentions) or "—"
-            self.out(f"| `{kind}` | {needs} | {others} |")
-        self.out("", "Keys whose description starts with a kind (`photo_choice: …`) apply to that kind only; the "
-                 "other keys (`when`, `required`, `hint` …) apply to every kind.", "")
+            others = [f"[`{k}`](#field--{kind})" for k in (then or {}).get("properties") or {}
+                      if k not in common and k not in kinds.get(kind, [])]
+            self.out(f"| `{kind}` | {needs} | {', '.join(others) or '—'} |")
+        self.out("")
+
+    def settings_table(self, properties: dict[str, Any], required: set[str]) -> None:
+        self.out("| setting | type or allowed values | read as | required | description | example |",
+                 "|---|---|---|---|---|---|")
+        for name, sub in properties.items():
+            examples = "<br>".join(_code(yaml_flow(e)) for e in self.reader.examples(sub))
+            self.out(f"| `{name}` | {self.reader.type_of(sub)} | {_reads(sub)} | {'yes' if name in required else 'no'}"
+                     f" | {_cell(self.reader.description(sub))} | {examples} |")
+        self.out("")
+
+    def field_section(self, node: dict[str, Any]) -> None:
+        """$defs/field, per kind: the settings every kind takes, then each kind's own (from its if/then)."""
+        self.out("### field", "", str(node.get("description", "")), "", FIELD_INTRO, "")
+        thens = {str(cond["properties"]["kind"]["const"]): then or {} for cond, then, _ in conditional_rules(node)}
+        first = next(iter(thens.values()))["properties"]
+        common = [name for name in first if all(name in then["properties"] for then in thens.values())]
+        self.out("#### Settings of every kind", "")
+        self.settings_table({name: node["properties"]["kind"] if name == "kind" else first[name] for name in common},
+                            set(node.get("required") or []))
+        self.kind_table(node, _kind_rules(node), common)
+        for kind, then in thens.items():
+            own = {name: sub for name, sub in then["properties"].items() if name not in common}
+            self.out(f"#### field › {kind}", "", str(then.get("description", "")), "")
+            if own:
+                self.settings_table(own, set(then.get("required") or []))
+            else:
+                self.out("No settings beyond those of every kind.", "")
+            for name, sub in own.items():
+                for label, inner in _nested_objects(name, sub):
+                    self.object_section(f"field › {kind} › {label}", inner, 5)
 
     def def_section(self, name: str, node: dict[str, Any]) -> None:
+        if name == "field":
+            self.field_section(node)
+            return
         if "properties" in node:
             self.object_section(name, node, 3)
             return
@@ -278,6 +303,30 @@ def _nested_objects(name: str, node: dict[str, Any]) -> Iterator[tuple[str, dict
     extra = node.get("additionalProperties")
     if isinstance(extra, dict) and extra.get("properties"):
         yield f"`{name}` entry", extra
+
+
+FIELD_INTRO = (
+    "Every field has `id`, `kind` and `label`; `kind` picks the widget and the settings it takes. A setting that "
+    "the field's kind does not take is an error (`field.unknown_setting`), never silently ignored. How each setting "
+    "is read is fixed, never guessed from its text (column *read as*): **literal** is the value as written "
+    "(`default: 否`); **expression** is always an expression over answers and context (`default_from: person.phone`, "
+    "`value: applicant.name`); **condition** is true/false or an expression; **list or expression**: a YAML list is "
+    "the list itself, a text always names one (`options: [否, 是]`, `options: lists.ethnicities`). The settings come "
+    "from widgets/settings.py (one model per kind), from which `python -m renderer.tools.schema` writes the schema.")
+
+
+def _reads(node: dict[str, Any]) -> str:
+    """How a setting's value is read: literal, expression, condition, or a literal list or an expression."""
+    ref = node.get("$ref", "")
+    if ref.endswith("/expression"):
+        return "expression"
+    if ref.endswith("/condition"):
+        return "condition"
+    if any(alt.get("$ref", "").endswith("/expression") for alt in node.get("oneOf") or []):
+        return "list or expression"
+    if (node.get("items") or {}).get("$ref", "").endswith("/rule"):
+        return "rules (each `check` an expression)"
+    return "literal"
 
 
 def _kind_rules(node: dict[str, Any]) -> dict[str, list[str]]:
