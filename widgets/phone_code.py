@@ -10,7 +10,7 @@ from widgets.base import ActionResult, FieldContext, Widget
 from widgets.display import mask_phone
 from widgets.settings import PhoneCodeSettings, read
 
-# A mainland mobile number has 11 digits: a fact of the kind (phonenumbers checks it), not a setting.
+# A mobile number of China has 11 digits: a fact of the kind (phonenumbers checks it), not a setting.
 MOBILE_DIGITS = 11
 
 VERIFY_MESSAGES = {

@@ -160,7 +160,7 @@ class ReadonlySettings(Common):
 
 @dataclass(frozen=True, kw_only=True)
 class PhoneCodeSettings(Answered):
-    """A mainland mobile number (11 digits, checked with phonenumbers) verified by an SMS code."""
+    """A mobile number of China (11 digits, checked with phonenumbers) verified by an SMS code."""
 
     default_from: Expression | None = setting(
         "The number already registered: shown masked, kept unless the citizen changes it (then it needs a code).",
