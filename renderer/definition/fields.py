@@ -45,6 +45,7 @@ def build_field(b: "Builder", raw: Any, origin: "Origin", roots: frozenset[str],
         if literal and name not in ON_FIELD and values[name] is not None:
             props[name] = plain(value) if value is not None else default
     _check_default(b, raw, origin, roots)
+    _check_overridden_keys(b, raw, origin, [name for name, _, _ in declared(model)])
     for code, popup_id in (raw.get("popups") or {}).items():
         if popup_id not in popups:
             b.problem("ref.unknown_popup#field", origin.at("popups", code), popup=popup_id,
@@ -87,6 +88,14 @@ def _check_default(b: "Builder", raw: Any, origin: "Origin", roots: frozenset[st
         compiled = _compiled(default, roots)
         if compiled is not None and compiled.names:
             b.problem("field.expression_in_literal", origin.at("default"), text=str(default))
+
+
+def _check_overridden_keys(b: "Builder", raw: Any, origin: "Origin", settings: list[str]) -> None:
+    """A journey's `override:` of a fragment's field is not checked by the schema: its keys are checked here."""
+    for key in raw:
+        if key not in settings:
+            b.problem("field.unknown_setting", origin.at(key), kind=raw["kind"], key=key, choices=", ".join(settings),
+                      suggestion=did_you_mean(str(key), settings))
 
 
 def _compiled(text: str, roots: frozenset[str]) -> Expression | None:
