@@ -11,6 +11,7 @@ from renderer.definition.formats_check import number_format_errors
 from renderer.definition.guard import guarded
 from renderer.definition.includes import include_errors
 from renderer.definition.meaning import meaning_errors
+from renderer.definition.verification import verification_errors
 from renderer.definition.model import Definition
 from renderer.definition.reader import Document
 
@@ -47,6 +48,8 @@ def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists
     for journey in built.values():
         entries = entered.get(journey.id, set())
         builder.errors += guarded(files[journey.id], builder.errors, partial(flow_errors, journey, entries)) or []
+    for journey in built.values():
+        builder.errors += guarded(files[journey.id], builder.errors, partial(verification_errors, journey, built)) or []
     builder.errors += include_errors(fragments)
     builder.errors += number_format_errors(resident_docs, lists)
     for doc in [*journeys, *fragments.values()]:

@@ -12,10 +12,11 @@ from renderer.definition.fields import build_field
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import (
     Block, Branch, City, Condition, ConfirmSection, Field, Journey, Link, Page, Popup, Position,
-    Result, Route, Section, ShowItem, Button, Call, ItemsFrom, IN_FLIGHT_DEFAULT,
+    Result, Route, Section, ShowItem, Button, Call, ItemsFrom, IN_FLIGHT_DEFAULT, Verification,
 )
 from renderer.definition.overrides import override_page
 from renderer.definition.reader import Document
+from renderer.definition.verification import read_verifications
 from renderer.services.registry import SERVICES
 
 # Names every expression may use besides the journey's own field ids.
@@ -33,8 +34,13 @@ class Origin:
 
     doc: Document
     path: list[object]
+    # A fragment's page that a journey overrides: the keys it overrides are positioned in the journey's `override:`.
+    overlay: "Origin | None" = None
+    overlay_keys: frozenset[object] = frozenset()
 
     def at(self, *more: object) -> "Origin":
+        if self.overlay is not None and more and more[0] in self.overlay_keys:
+            return self.overlay.at(*more)
         return Origin(self.doc, [*self.path, *more])
 
     def position(self) -> Position:
@@ -148,7 +154,15 @@ class Builder:
                        derived={k: v for k, v in derived.items() if v is not None},
                        home_link=data.get("home_link"),
                        applicant={k: v for k, v in applicant.items() if v is not None},
-                       in_flight=str(data.get("in_flight", IN_FLIGHT_DEFAULT)))
+                       in_flight=str(data.get("in_flight", IN_FLIGHT_DEFAULT)),
+                       verifications=self._verifications(origin, page_ids))
+
+    def _verifications(self, origin: Origin, page_ids: list[str]) -> tuple[Verification, ...]:
+        declared, errors = read_verifications(origin.doc.data.get("verify") or [], page_ids,
+                                              lambda path: (origin.at("verify", *path).position(),
+                                                            format_path(["verify", *path])))
+        self.errors += errors
+        return declared
 
     def _expand(self, origin: Origin, fragments: Mapping[str, Document]) -> tuple[
             list[tuple[Any, Origin]], list[tuple[Any, Origin]], dict[str, tuple[Any, Origin]]]:
@@ -180,7 +194,10 @@ class Builder:
                     continue
                 page_origin = frag.at("pages", j)
                 if page.get("id") in overrides:
-                    page = override_page(page, overrides[page["id"]])
+                    changes = overrides[page["id"]] or {}
+                    page = override_page(page, changes)
+                    page_origin.overlay = origin.at("pages", i, "override", page["id"])
+                    page_origin.overlay_keys = frozenset(changes)
                 pages.append((page, page_origin))
             results += [(r, frag.at("results", j)) for j, r in enumerate(fragment.data.get("results") or [])]
             for key, popup in (fragment.data.get("popups") or {}).items():

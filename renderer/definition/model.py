@@ -189,6 +189,18 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """A check the journey needs (the face check): every page from `start` on needs a pass younger than
+    `valid_minutes`; the engine sends a citizen without one to the check first, whatever the buttons call."""
+
+    service: str
+    start: str                   # the first page that needs it (`from:` in the YAML)
+    valid_minutes: int
+    failed: str                  # the message when the check does not pass
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
 class Journey:
     id: str
     title: str
@@ -202,6 +214,7 @@ class Journey:
     # When a new version of the forms is served, a citizen mid-journey: moves over if every change is compatible for
     # their answers (move_when_compatible), or always finishes on the version they started (continue).
     in_flight: str = "move_when_compatible"
+    verifications: tuple[Verification, ...] = ()
 
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)
@@ -212,6 +225,13 @@ class Journey:
 
     def field(self, field_id: str) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)
+
+    def needs(self, page_id: str) -> tuple[Verification, ...]:
+        """The verifications a page needs: those whose first page is this one or comes before it."""
+        order = [p.id for p in self.pages]
+        if page_id not in order:
+            return ()
+        return tuple(v for v in self.verifications if v.start in order and order.index(v.start) <= order.index(page_id))
 
     def page_of(self, field_id: str) -> Page | None:
         return next((p for p in self.pages if any(f.id == field_id for f in p.fields)), None)

@@ -5,7 +5,7 @@ import functools
 from typing import Any, Callable, Mapping, TypeVar
 
 from renderer.definition.model import Button, Definition, Journey, Link, Page, Route
-from renderer.journey import submission
+from renderer.journey import submission, verification
 from renderer.journey.calls import fill, run_call
 from renderer.journey.drafts import DraftConflict, Drafts, form_version, posted_verdict, stale_confirm
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
@@ -13,11 +13,11 @@ from renderer.journey.pinning import definition_for
 from renderer.versions.registry import VersionRegistry
 from renderer.journey.view import RESTART, Feedback, PageView, Redirect, link_button, outcome_env, page_url, page_view
 from renderer.services.base import Identity, Outcome, Services
+from renderer.services.registry import SERVICES
 from renderer.store.base import utcnow as submission_now
 from widgets import WIDGETS, ActionResult
 
 DEFAULT_BANNER = "您修改的信息需要补充“{title}”,填写完成后将返回信息确认"
-FACE_PENDING = "_face"
 CONFLICT_MESSAGE = "您在其他窗口或设备上同时修改了本页内容,以下内容已显示为最新保存的信息,请核对后重新操作"
 CONFLICT_FIELD = "此项已在其他窗口修改,现显示最新保存的内容"
 STALE_CONFIRM = "申请信息已在其他窗口修改,请核对以下最新信息后再提交"
@@ -168,6 +168,9 @@ class Engine:
         if page is None or not ev.reachable(page):
             first = ev.first_incomplete() or journey.pages[0]
             return Redirect(page_url(journey.id, first.id))
+        gate = self._verified_first(ev, page, edit)
+        if gate is not None:
+            return gate
         if page.is_confirm:
             sent = self._sent_application(ev, page)
             if sent is not None:
@@ -195,6 +198,9 @@ class Engine:
         page = journey.page(page_id)
         if page is None or not ev.reachable(page):      # a stale tab: back to where the citizen really is
             return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
+        gate = self._verified_first(ev, page, edit)       # nothing posted to the page is taken without a pass
+        if gate is not None:
+            return gate
         feedback = Feedback()
         action = str(form.get("_action", ""))
         self._apply(ev, page, form, feedback)
@@ -223,6 +229,9 @@ class Engine:
         page = journey.page(page_id)
         if page is None or not ev.reachable(page):
             return Redirect(page_url(journey.id, (ev.first_incomplete() or journey.pages[0]).id))
+        gate = self._verified_first(ev, page, form.get("_edit") == "1")
+        if gate is not None:
+            return gate
         feedback = Feedback()
         self._apply(ev, page, form, feedback, files=False)
         ev = self.evaluate(identity, journey, ev.draft)
@@ -294,24 +303,23 @@ class Engine:
             self.save(ev)
             feedback.popup, feedback.proceed = button.confirm, f"button:{index}"
             return self.view(ev, page, feedback, edit=edit)
-        calls = list(button.calls)
-        if calls and calls[0].service == "face_check":
-            challenge = self.services.face.begin(ev.identity, f"{ev.journey.id}.{page.id}")
-            ev.draft.facts[FACE_PENDING] = {"page": page.id, "button": index, "challenge": challenge, "edit": edit}
+        checks = [c.service for c in button.calls if SERVICES[c.service].interactive]
+        if checks:        # a verification the button calls runs first, wherever `calls:` lists it
+            url = verification.begin(ev, checks[0], page.id, index, edit)
             self.save(ev)
-            return Redirect(f"/j/{ev.journey.id}/{page.id}/face")
-        return self._continue(ev, page, button, calls, form, feedback, edit)
+            return Redirect(url)
+        return self._continue(ev, page, button, list(button.calls), form, feedback, edit)
 
     def _continue(self, ev: Evaluation, page: Page, button: Button, calls: list[Any], form: Mapping[str, Any],
                   feedback: Feedback, edit: bool) -> Redirect | PageView:
-        for when, guard in button.guards:      # after the face check, before any other service
+        for when, guard in button.guards:      # after the verifications, before any other service
             if when.evaluate(ev.env):
                 self.save(ev)
                 feedback.popup, feedback.message = guard.popup, guard.message
                 return self.view(ev, page, feedback, edit=edit)
         outcome = Outcome("ok")
         for call in calls:
-            if call.service == "face_check":
+            if SERVICES[call.service].interactive:      # done before the calls (verify_done)
                 continue
             outcome = run_call(call, ev, form, ev.journey.id)
             if outcome.code == submission.SUBMITTING:
@@ -365,27 +373,50 @@ class Engine:
         feedback.popup, feedback.outcome, feedback.message = route.popup, outcome, route.message
         return self.view(ev, page, feedback, edit=edit)
 
-    # ------------------------------------------------------------------ face check
+    # ------------------------------------------------------------------ verifications (the face check)
 
-    def face_pending(self, identity: Identity, journey: Journey, page_id: str) -> dict[str, Any] | None:
-        ev = self.evaluate(identity, journey)
-        journey = ev.journey          # the version this draft is on
-        pending = ev.draft.facts.get(FACE_PENDING)
-        return pending if pending and pending.get("page") == page_id else None
+    def _verified_first(self, ev: Evaluation, page: Page, edit: bool = False) -> Redirect | None:
+        """A page that needs a verification this citizen has no valid pass for: the check first, then the page."""
+        needed = verification.missing(ev, page.id)
+        if needed is None:
+            return None
+        url = verification.begin(ev, needed.service, page.id, edit=edit)
+        self.save(ev)
+        return Redirect(url)
+
+    def verify_pending(self, identity: Identity, journey: Journey, page_id: str) -> verification.Pending | None:
+        return verification.pending(self.evaluate(identity, journey), page_id)
 
     @_conflicts_shown
-    def face_done(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
+    def verify_done(self, identity: Identity, journey: Journey, page_id: str,
+                    form: Mapping[str, Any]) -> Redirect | PageView:
+        """The verification's screen answered: on to the page or the button's calls, or back with a message."""
         ev = self.evaluate(identity, journey)
         journey = ev.journey          # the version this draft is on
-        pending = ev.draft.facts.pop(FACE_PENDING, None)
-        page = journey.page(page_id)
-        if not pending or page is None or pending.get("page") != page_id:
+        page, check = journey.page(page_id), verification.pending(ev, page_id)
+        if page is None or check is None or (check.button is not None and check.button >= len(page.buttons)):
             return self.start(identity, journey)
-        button = page.buttons[int(pending["button"])]
-        passed = self.services.face.complete(str(pending["challenge"]), identity, {"result": str(form.get("result", ""))})
+        passed = verification.complete(ev, check, {"result": str(form.get("result", ""))})
+        failed = Feedback(message=verification.failed_message(journey, check.service))
+        if check.button is None:       # the engine asked for it before a page that needs it
+            self.save(ev)
+            if not passed:
+                return self.view(self.evaluate(identity, journey, ev.draft), journey.pages[0], failed)
+            return Redirect(page_url(journey.id, page_id, edit=check.edit))
+        button = page.buttons[check.button]
         if not passed:
-            return self._route(ev, page, button, Outcome("face_failed"), Feedback(), bool(pending.get("edit")))
-        return self._continue(ev, page, button, list(button.calls), form, Feedback(), bool(pending.get("edit")))
+            code = str(SERVICES[check.service].failed)
+            if code in button.on:
+                return self._route(ev, page, button, Outcome(code), Feedback(), check.edit)
+            self.save(ev)
+            return self.view(ev, page, failed, edit=check.edit)
+        done = (*check.done, check.service)
+        rest = [c.service for c in button.calls if SERVICES[c.service].interactive and c.service not in done]
+        if rest:
+            url = verification.begin(ev, rest[0], page_id, check.button, check.edit, done)
+            self.save(ev)
+            return Redirect(url)
+        return self._continue(ev, page, button, list(button.calls), form, Feedback(), check.edit)
 
     # ------------------------------------------------------------------ results
 

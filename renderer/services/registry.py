@@ -56,7 +56,7 @@ SERVICES: Mapping[str, Service] = MappingProxyType({s.name: s for s in (
                       "relationship_mismatch": "the recorded relationship differs from the one chosen",
                       "unavailable": _UNAVAILABLE},
             keeps={"name": "the applicant's name on record", "birth_date": "date of birth",
-                   "household_registration_date": "户口簿 registration date", "id_type": "document type"}),
+                   "household_registration_date": "when the household register recorded them", "id_type": "document type"}),
     Service("submit_application", "Send the application to the provincial system (idempotent per draft).",
             outcomes={"rejected": "the provincial system refused it (the reason comes with it)",
                       "unavailable": _UNAVAILABLE},

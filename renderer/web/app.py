@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/j/{journey}/result/{result}", routes.journey_result),
             Route("/j/{journey}/{page}", routes.journey_page, methods=["GET", "POST"]),
             Route("/j/{journey}/{page}/refresh", routes.journey_refresh, methods=["POST"]),
-            Route("/j/{journey}/{page}/face", routes.journey_face, methods=["GET", "POST"]),
+            Route("/j/{journey}/{page}/verify", routes.journey_verify, methods=["GET", "POST"]),
             Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
             # The DSL's JSON Schema at a stable address, for editors that fetch it over HTTP.
             Mount("/schema", StaticFiles(directory=str(ROOT / "forms" / "schema")), name="schema"),

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from renderer.definition.model import Journey
+from renderer.journey import verification
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
 from renderer.web import analyst
@@ -172,15 +173,16 @@ async def journey_refresh(request: Request, identity: Identity, journey: Journey
 
 
 @journey_endpoint
-async def journey_face(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
-    """The simulated face check: the channel's own screen in a real deployment."""
+async def journey_verify(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    """A verification's screen (the simulated face check: the channel's own screen in a real deployment)."""
     page_id = request.path_params["page"]
     if form is None:
-        pending = await run_in_threadpool(engine(request).face_pending, identity, journey, page_id)
+        pending = await run_in_threadpool(engine(request).verify_pending, identity, journey, page_id)
         if pending is None:
             return redirect(request, f"/j/{journey.id}/{page_id}")
-        return render(request, "face.html", {"journey": journey})
-    return page_response(request, await run_in_threadpool(engine(request).face_done, identity, journey, page_id, form))
+        return render(request, verification.screen(pending.service), {"journey": journey})
+    return page_response(request, await run_in_threadpool(engine(request).verify_done, identity, journey, page_id,
+                                                          form))
 
 
 @journey_endpoint

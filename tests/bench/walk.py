@@ -71,9 +71,9 @@ def walk_to_documents(w: Walker, person_id: str = PERSON_ID) -> None:
     sign_in(w, person_id)
     w.get(j, expect=303)
     w.get(f"{j}/guide")
-    w.post(f"{j}/guide", {"agreed": "1", "_action": "button:0"}, expect_location=f"{j}/guide/face")
-    w.get(f"{j}/guide/face")
-    w.post(f"{j}/guide/face", {"result": "pass"}, expect_location=f"{j}/eligibility")
+    w.post(f"{j}/guide", {"agreed": "1", "_action": "button:0"}, expect_location=f"{j}/guide/verify")
+    w.get(f"{j}/guide/verify")
+    w.post(f"{j}/guide/verify", {"result": "pass"}, expect_location=f"{j}/eligibility")
     w.get(f"{j}/eligibility")
     w.post(f"{j}/eligibility", {"intended_city": "广州市", "_action": "button:0"},
            expect_location=f"{j}/documents")

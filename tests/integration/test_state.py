@@ -104,7 +104,7 @@ def test_a_restart_forgets_nothing(database: Any) -> None:
     citizen.sign_in()
     citizen.get("/j/adult")
     citizen.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
-    assert "/face" in str(citizen.last.url)
+    assert "/verify" in str(citizen.last.url)
     face_url = str(citizen.last.url)
     first.app.state.store.close()
     second = TestClient(create_app(settings_for(database)), follow_redirects=True)   # the server came back up

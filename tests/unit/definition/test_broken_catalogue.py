@@ -36,6 +36,7 @@ CODES = {
     "field.min_above_max", "condition.always_false", "condition.always_true", "field.required_never_shown",
     "page.no_enabled_button", "page.loop", "link.without_journey", "link.return_never_set", "popup.unused",
     "city.missing_key", "city.no_file", "city.no_branches", "resident.missing_key",
+    "verify.bypass", "verify.missing", "verify.undeclared", "verify.call_order", "verify.duplicate",
 }
 
 # Where the loader is known to be wrong, expect.yaml says what it should report; strict, so a fix shows up here.

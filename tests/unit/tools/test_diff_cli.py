@@ -57,6 +57,7 @@ def every_edit(root: Path) -> None:
     text = adult.read_text(encoding="utf-8")
     start, end = text.index("  - id: documents\n"), text.index("  - include: photo\n")
     text = text[:start] + "  - include: photo\n\n" + text[start:end] + text[end + len("  - include: photo\n\n"):]
+    text = text.replace("from: eligibility,", "from: qualification,")       # the verification starts there
     adult.write_text(text.replace("  - id: eligibility\n", "  - id: qualification\n"), encoding="utf-8")
     edit(root, "journeys/cleanup.yaml", "journey: adult, page: eligibility}", "journey: adult, page: qualification}")
     add_city(root)

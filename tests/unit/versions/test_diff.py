@@ -60,6 +60,8 @@ popups:
   ineligible:
     text: 您暂不符合申领条件
     buttons: [{label: 我知道了}]
+verify:
+  - {service: face_check, from: city, valid_minutes: 30, failed: 人脸核验未通过}
 """
 
 CITIES = """
@@ -240,7 +242,9 @@ def test_a_bank_removed_from_a_city_is_breaking_for_the_field_that_offers_it_and
 
 
 def test_a_list_entry_added_is_compatible_and_removed_breaking(tmp_path: Path) -> None:
-    found = changes(tmp_path / "a", lists__issuing_cities_yaml=CITIES.replace("[广州市, 珠海市]", "[广州市, 珠海市, 深圳市]"))
+    shenzhen = GUANGZHOU.replace("广州市", "深圳市").replace("gz-1", "sz-1")
+    found = changes(tmp_path / "a", lists__issuing_cities_yaml=CITIES.replace("[广州市, 珠海市]", "[广州市, 珠海市, 深圳市]"),
+                    cities__shenzhen_yaml=shenzhen)
     entry = one(found, "list.entry_added", None)
     assert entry.classification == COMPATIBLE and entry.value == "深圳市"
     assert where(entry) == f"forms/lists/issuing_cities.yaml:{line_of(CITIES, 'options:')}"
@@ -248,7 +252,9 @@ def test_a_list_entry_added_is_compatible_and_removed_breaking(tmp_path: Path) -
 
 
 def test_a_resident_pickup_method_removed_is_breaking_for_that_type(tmp_path: Path) -> None:
-    found = changes(tmp_path, residents_yaml=RESIDENTS.replace("[网点领卡, 邮寄到付]", "[网点领卡]"))
+    # The address's condition no longer names the removed method (lint: a comparison with no option never matches).
+    found = changes(tmp_path, residents_yaml=RESIDENTS.replace("[网点领卡, 邮寄到付]", "[网点领卡]"),
+                    journeys__demo_yaml=JOURNEY.replace("method == '邮寄到付'", "method != '网点领卡'"))
     option = one(found, "option.removed")
     assert (option.field, option.value, option.details["cases"]) == ("method", "邮寄到付", ["resident=mainland"])
     data = one(found, "resident.entry_removed", None)
