@@ -5,9 +5,10 @@ import functools
 from typing import Any, Callable, Mapping, TypeVar
 
 from renderer.definition.model import Button, Definition, Journey, Link, Page, Route
-from renderer.journey import submission, verification
+from renderer.journey import answers, submission, verification
+from renderer.journey.answers import CONFLICT_FIELD, CONFLICT_MESSAGE
 from renderer.journey.calls import fill, run_call
-from renderer.journey.drafts import DraftConflict, Drafts, form_version, posted_verdict, stale_confirm
+from renderer.journey.drafts import DraftConflict, Drafts, form_version, stale_confirm
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
 from renderer.journey.pinning import definition_for
 from renderer.versions.registry import VersionRegistry
@@ -15,11 +16,9 @@ from renderer.journey.view import RESTART, Feedback, PageView, Redirect, link_bu
 from renderer.services.base import Identity, Outcome, Services
 from renderer.services.registry import SERVICES
 from renderer.store.base import utcnow as submission_now
-from widgets import WIDGETS, ActionResult
+from widgets import WIDGETS
 
 DEFAULT_BANNER = "您修改的信息需要补充“{title}”,填写完成后将返回信息确认"
-CONFLICT_MESSAGE = "您在其他窗口或设备上同时修改了本页内容,以下内容已显示为最新保存的信息,请核对后重新操作"
-CONFLICT_FIELD = "此项已在其他窗口修改,现显示最新保存的内容"
 STALE_CONFIRM = "申请信息已在其他窗口修改,请核对以下最新信息后再提交"
 
 
@@ -175,18 +174,11 @@ class Engine:
             sent = self._sent_application(ev, page)
             if sent is not None:
                 return sent
-        if self._prepare(ev, page):      # fetched something (the system photo): values may have changed
+        if answers.prepare(ev, page):      # fetched something (the system photo): values may have changed
             self.save(ev)
             ev = self.evaluate(identity, journey, ev.draft)
         banner = (page.banner or DEFAULT_BANNER.format(title=page.title)) if why else None
         return self.view(ev, page, Feedback(), edit=edit, banner=banner)
-
-    def _prepare(self, ev: Evaluation, page: Page) -> bool:
-        before = dict(ev.draft.facts)
-        for f in page.fields:
-            if f.id in ev.visible:
-                WIDGETS[f.kind].prepare(ev.context(f))
-        return before != ev.draft.facts
 
     # ------------------------------------------------------------------ POST
 
@@ -203,16 +195,14 @@ class Engine:
             return gate
         feedback = Feedback()
         action = str(form.get("_action", ""))
-        self._apply(ev, page, form, feedback)
+        answers.apply_answers(ev, page, form, feedback)
         ev = self.evaluate(identity, journey, ev.draft)
         if feedback.message == CONFLICT_MESSAGE:     # another tab changed answers this one still showed old
             self.save(ev)
             return self.view(self.evaluate(identity, journey, ev.draft), page, feedback, edit=edit, status=409)
         if action.startswith("field:"):
-            result = self._field_action(ev, page, action, form, feedback)
+            answers.field_action(ev, page, action, form, feedback)
             self.save(ev)
-            if isinstance(result, Redirect):
-                return result
             return self.view(self.evaluate(identity, journey, ev.draft), page, feedback, edit=edit)
         index = int(action.removeprefix("button:")) if action.startswith("button:") and action[7:].isdigit() else 0
         buttons = page.buttons
@@ -233,53 +223,12 @@ class Engine:
         if gate is not None:
             return gate
         feedback = Feedback()
-        self._apply(ev, page, form, feedback, files=False)
+        answers.apply_answers(ev, page, form, feedback, files=False)
         ev = self.evaluate(identity, journey, ev.draft)
-        if self._prepare(ev, page):
+        if answers.prepare(ev, page):
             ev = self.evaluate(identity, journey, ev.draft)
         self.save(ev)
         return self.view(ev, page, feedback, edit=form.get("_edit") == "1")
-
-    def _apply(self, ev: Evaluation, page: Page, form: Mapping[str, Any], feedback: Feedback, files: bool = True) -> None:
-        """Copy the page's posted answers into the draft; only keys the visible fields own are taken. An answer
-        that another tab changed after this page was shown is kept as the other tab left it."""
-        seen = form_version(form)
-        for f in page.fields:
-            if f.id not in ev.visible:
-                continue
-            widget = WIDGETS[f.kind]
-            for key in widget.keys(f):
-                value = form.get(key, "")
-                value = value[:2000] if isinstance(value, str) else ""
-                verdict = posted_verdict(ev.draft, key, value, seen)
-                if verdict == "conflict":
-                    feedback.errors[f.id], feedback.message = CONFLICT_FIELD, CONFLICT_MESSAGE
-                if verdict == "take":
-                    ev.draft.raw[key] = value
-            if files and getattr(widget, "accepts_files", False):
-                result = widget.act(ev.context(f), "upload", form)
-                if result.error:
-                    feedback.errors[f.id] = result.error
-
-    def _field_action(self, ev: Evaluation, page: Page, action: str, form: Mapping[str, Any],
-                      feedback: Feedback) -> Redirect | None:
-        _, field_id, verb = (action.split(":", 2) + ["", ""])[:3]
-        f = next((x for x in page.fields if x.id == field_id and x.id in ev.visible), None)
-        if f is None:
-            feedback.message = "页面已更新,请重新操作"
-            return None
-        if verb == "upload" and getattr(WIDGETS[f.kind], "accepts_files", False):
-            return None       # the posted files were taken with the answers (_apply): each is stored once
-        result: ActionResult = WIDGETS[f.kind].act(ev.context(f), verb, form)
-        if result.error:
-            feedback.errors[f.id] = result.error
-        if result.notice:
-            feedback.notices[f.id] = result.notice
-        if result.popup:
-            feedback.popup = result.popup
-        if result.state.get("dialog"):
-            feedback.dialogs[f.id] = True
-        return None
 
     def _press(self, ev: Evaluation, page: Page, button: Button, index: int, form: Mapping[str, Any],
                feedback: Feedback, edit: bool) -> Redirect | PageView:
