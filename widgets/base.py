@@ -1,8 +1,10 @@
 """The widget contract: one module per field kind turns raw form values into a typed value, an error, HTML."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
-from typing import Any, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
 
 from renderer.definition.model import Field
 from widgets.display import show

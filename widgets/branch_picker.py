@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 from rapidfuzz import fuzz

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from renderer.definition.functions import is_valid_id_number
 from renderer.uploads.images import ImageRejected, process_upload

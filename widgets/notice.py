@@ -1,7 +1,8 @@
 """A notice the citizen must acknowledge (邮寄温馨提醒 → 好的,我已阅读), shown as a dialog until they do."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from widgets.base import ActionResult, FieldContext, Widget
 from widgets.settings import NoticeSettings, read

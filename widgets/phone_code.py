@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import phonenumbers
 
@@ -95,7 +96,7 @@ class PhoneCodeWidget(Widget):
         wait = 0
         resend_at = ctx.facts.get(f"{ctx.field.id}.resend_at")
         if resend_at:
-            left = dt.datetime.fromisoformat(resend_at) - dt.datetime.now(dt.timezone.utc)
+            left = dt.datetime.fromisoformat(resend_at) - dt.datetime.now(dt.UTC)
             wait = max(0, int(left.total_seconds()) + (1 if left.total_seconds() > 0 else 0))
         phone = self.value(ctx) or ""
         verified = bool(phone) and ctx.facts.get(f"{ctx.field.id}.verified") == phone

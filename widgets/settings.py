@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, TypeVar
+from typing import Any, Literal, TypeVar
 
 from renderer.definition.expressions import Expression
 from renderer.definition.model import Condition, Field, Rule

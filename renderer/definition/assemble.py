@@ -1,8 +1,9 @@
 """Build the whole definition: data first, then every journey, then the checks that span journeys."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from renderer.definition.build import Builder, Origin
 from renderer.definition.errors import LoadError, did_you_mean
@@ -11,9 +12,9 @@ from renderer.definition.formats_check import number_format_errors
 from renderer.definition.guard import guarded
 from renderer.definition.includes import include_errors
 from renderer.definition.meaning import meaning_errors
-from renderer.definition.verification import verification_errors
 from renderer.definition.model import Definition
 from renderer.definition.reader import Document
+from renderer.definition.verification import verification_errors
 
 
 def build(journeys: Sequence[Document], fragments: Mapping[str, Document], lists: Mapping[str, Any],

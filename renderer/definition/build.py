@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from renderer.definition.catalogue import CATALOGUE, phrase, problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path
@@ -11,8 +12,26 @@ from renderer.definition.expressions import Expression, ExpressionError, compile
 from renderer.definition.fields import build_field
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import (
-    Block, Branch, City, Condition, ConfirmSection, Field, Journey, Link, Page, Popup, Position,
-    Result, Route, Section, ShowItem, Button, Call, ItemsFrom, IN_FLIGHT_DEFAULT, Verification,
+    IN_FLIGHT_DEFAULT,
+    Block,
+    Branch,
+    Button,
+    Call,
+    City,
+    Condition,
+    ConfirmSection,
+    Field,
+    ItemsFrom,
+    Journey,
+    Link,
+    Page,
+    Popup,
+    Position,
+    Result,
+    Route,
+    Section,
+    ShowItem,
+    Verification,
 )
 from renderer.definition.overrides import override_page
 from renderer.definition.reader import Document
@@ -35,10 +54,10 @@ class Origin:
     doc: Document
     path: list[object]
     # A fragment's page that a journey overrides: the keys it overrides are positioned in the journey's `override:`.
-    overlay: "Origin | None" = None
+    overlay: Origin | None = None
     overlay_keys: frozenset[object] = frozenset()
 
-    def at(self, *more: object) -> "Origin":
+    def at(self, *more: object) -> Origin:
         if self.overlay is not None and more and more[0] in self.overlay_keys:
             return self.overlay.at(*more)
         return Origin(self.doc, [*self.path, *more])
@@ -55,7 +74,7 @@ class Builder:
     used_lists: set[str] = field(default_factory=set)
     field_pages: dict[str, int] = field(default_factory=dict)    # field id -> index of its page in the journey
     current_page: int | None = None                               # the page whose conditions are being read
-    journey_refs: list[tuple[str, str | None, "Origin"]] = field(default_factory=list)
+    journey_refs: list[tuple[str, str | None, Origin]] = field(default_factory=list)
 
     def problem(self, code: str, origin: Origin, /, **fields: object) -> None:
         """Report catalogue entry `code` at `origin`."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import difflib
 import string
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache
 from types import MappingProxyType
-from typing import Mapping
 
+from renderer.definition import catalogue_formats, catalogue_meaning, catalogue_security, catalogue_settings
 from renderer.definition.errors import WARNING, Entry, LoadError
 from renderer.definition.model import Position
-from renderer.definition import catalogue_formats, catalogue_meaning, catalogue_security, catalogue_settings
 
 VARIANT = "#"
 
@@ -338,7 +338,7 @@ def phrase(phrase_name: str, /, **fields: object) -> str:
     return PHRASES[phrase_name].format(**fields)
 
 
-@lru_cache(maxsize=None)
+@cache
 def template_fields(template: str) -> frozenset[str]:
     """The named fields a template uses."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)

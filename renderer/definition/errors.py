@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from renderer.definition.model import Position
-
 
 ERROR, WARNING = "error", "warning"
 

@@ -256,7 +256,7 @@ class _Parser:
     def comparison_ahead(self) -> str | None:
         """The comparison operator at the cursor, if any ('not in' spans two tokens)."""
         tok = self.peek()
-        if tok.kind == "op" and tok.value in _COMPARISONS or self.at("in"):
+        if (tok.kind == "op" and tok.value in _COMPARISONS) or self.at("in"):
             return str(tok.value)
         return "not in" if self.at("not") and self.at("in", 1) else None
 

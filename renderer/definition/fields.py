@@ -7,7 +7,8 @@ reports them (renderer/definition/structure.py).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from renderer.definition.errors import did_you_mean
 from renderer.definition.expressions import Expression, ExpressionError, compile_expression
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from renderer.definition.build import Builder, Origin
 
 
-def build_field(b: "Builder", raw: Any, origin: "Origin", roots: frozenset[str], popups: Mapping[str, Popup]) -> Field:
+def build_field(b: Builder, raw: Any, origin: Origin, roots: frozenset[str], popups: Mapping[str, Popup]) -> Field:
     """The Field of `raw` (structurally valid), its expressions compiled and its typed settings filled in."""
     model = SETTINGS[raw["kind"]]
     values: dict[str, Any] = {}
@@ -57,7 +58,7 @@ def build_field(b: "Builder", raw: Any, origin: "Origin", roots: frozenset[str],
                  default=values.get("default"), rules=values["rules"], exprs=exprs, props=props, settings=settings)
 
 
-def _rules(b: "Builder", raw: Any, origin: "Origin", roots: frozenset[str]) -> tuple[Rule, ...]:
+def _rules(b: Builder, raw: Any, origin: Origin, roots: frozenset[str]) -> tuple[Rule, ...]:
     rules = []
     for i, rule in enumerate(raw):
         check = b.expression(rule["check"], origin.at(i, "check"), roots)
@@ -66,7 +67,7 @@ def _rules(b: "Builder", raw: Any, origin: "Origin", roots: frozenset[str]) -> t
     return tuple(rules)
 
 
-def _expression(b: "Builder", name: str, decl: Setting, value: Any, origin: "Origin",
+def _expression(b: Builder, name: str, decl: Setting, value: Any, origin: Origin,
                 roots: frozenset[str]) -> Expression | None:
     """Compile an expression setting; a plain text written where an expression belongs is named as such."""
     text = str(value)
@@ -79,7 +80,7 @@ def _expression(b: "Builder", name: str, decl: Setting, value: Any, origin: "Ori
     return b.expression(value, origin, roots)
 
 
-def _check_default(b: "Builder", raw: Any, origin: "Origin", roots: frozenset[str]) -> None:
+def _check_default(b: Builder, raw: Any, origin: Origin, roots: frozenset[str]) -> None:
     """`default:` is a literal: say so when it is given with default_from, or when it reads like an expression."""
     default = raw.get("default")
     if default is not None and raw.get("default_from") is not None:
@@ -90,7 +91,7 @@ def _check_default(b: "Builder", raw: Any, origin: "Origin", roots: frozenset[st
             b.problem("field.expression_in_literal", origin.at("default"), text=str(default))
 
 
-def _check_overridden_keys(b: "Builder", raw: Any, origin: "Origin", settings: list[str]) -> None:
+def _check_overridden_keys(b: Builder, raw: Any, origin: Origin, settings: list[str]) -> None:
     """A journey's `override:` of a fragment's field is not checked by the schema: its keys are checked here."""
     for key in raw:
         if key not in settings:

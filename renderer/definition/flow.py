@@ -1,7 +1,8 @@
 """Checks on the built journeys as a whole: pages nobody reaches, pages that lead nowhere, empty texts."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, format_path

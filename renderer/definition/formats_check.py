@@ -1,8 +1,9 @@
 """Every number format a resident type's document names must be one of lists/number_formats.yaml."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from stdnum.cn import ric
-from stdnum.iso7064 import mod_11_2
 from stdnum.exceptions import ValidationError
+from stdnum.iso7064 import mod_11_2
 
 from renderer.definition.expressions import DEFAULT_FUNCTIONS
 

@@ -1,7 +1,8 @@
 """A bug in the checks must not hide the analyst's other problems: one file's crash becomes one problem."""
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError

@@ -1,7 +1,7 @@
 """Includes go one level deep: a journey includes fragments, and a fragment includes nothing."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path

@@ -1,8 +1,9 @@
 """The frozen model that the loader builds from forms/: journeys, pages, fields, popups and data."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from renderer.definition.expressions import Expression
 

@@ -6,7 +6,7 @@ from the cause); the scan names the character at its own column before the parse
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from renderer.definition.catalogue import problem
@@ -42,7 +42,7 @@ def yaml_pitfalls(text: str, shown_as: str) -> list[LoadError]:
     return errors
 
 
-@lru_cache(maxsize=None)
+@cache
 def dsl_keys() -> frozenset[str]:
     """Every key forms/schema names: a full-width mark after any other word is taken to be part of a text."""
     from renderer.definition.structure import validator  # structure reads documents: import it late

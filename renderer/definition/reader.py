@@ -1,9 +1,10 @@
 """Read YAML files with ruamel.yaml's round-trip loader, keeping source positions for error messages."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")      # how every setting is named
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "forms" / "schema"
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Draft202012Validator:
     """The compiled validator for forms/schema/<name>.schema.json."""
     schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
@@ -68,7 +68,7 @@ def _unknown_settings(doc: Document, error: ValidationError, schema: str) -> lis
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _settings_by_kind(schema: str) -> dict[str, frozenset[str]]:
     """Field kind -> the settings it takes, read from the schema's per-kind rules."""
     rules = validator(schema).schema.get("$defs", {}).get("field", {}).get("allOf", [])

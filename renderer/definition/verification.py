@@ -6,7 +6,8 @@ the engine stopping a citizen mid-way.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, did_you_mean

@@ -1,7 +1,8 @@
 """What a post gives a page: the answers it may take, the actions inside fields, what fields fetch before showing."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from renderer.definition.model import Page
 from renderer.journey.drafts import form_version, posted_verdict
@@ -49,7 +50,7 @@ def field_action(ev: Evaluation, page: Page, action: str, form: Mapping[str, Any
     f = next((x for x in page.fields if x.id == field_id and x.id in ev.visible), None)
     if f is None:
         feedback.message = "页面已更新,请重新操作"
-        return None
+        return
     if verb == "upload" and getattr(WIDGETS[f.kind], "accepts_files", False):
         return       # the posted files were taken with the answers (_apply): each is stored once
     result: ActionResult = WIDGETS[f.kind].act(ev.context(f), verb, form)
@@ -61,4 +62,4 @@ def field_action(ev: Evaluation, page: Page, action: str, form: Mapping[str, Any
         feedback.popup = result.popup
     if result.state.get("dialog"):
         feedback.dialogs[f.id] = True
-    return None
+    return

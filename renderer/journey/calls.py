@@ -1,8 +1,9 @@
 """The named service actions that buttons declare (`calls:`), bound to the adapters."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from renderer.definition.build import PLACEHOLDER
 from renderer.definition.expressions import Expression, compile_expression

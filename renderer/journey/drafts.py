@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 import random
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from renderer.journey.evaluation import Draft
 from renderer.store.base import StaleDraft

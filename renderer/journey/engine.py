@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Mapping, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from renderer.definition.model import Button, Definition, Journey, Link, Page, Route
 from renderer.journey import answers, submission, verification
@@ -11,11 +12,11 @@ from renderer.journey.calls import fill, run_call
 from renderer.journey.drafts import DraftConflict, Drafts, form_version, stale_confirm
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
 from renderer.journey.pinning import definition_for
-from renderer.versions.registry import VersionRegistry
 from renderer.journey.view import RESTART, Feedback, PageView, Redirect, link_button, outcome_env, page_url, page_view
 from renderer.services.base import Identity, Outcome, Services
 from renderer.services.registry import SERVICES
 from renderer.store.base import utcnow as submission_now
+from renderer.versions.registry import VersionRegistry
 from widgets import WIDGETS
 
 DEFAULT_BANNER = "您修改的信息需要补充“{title}”,填写完成后将返回信息确认"
@@ -28,7 +29,7 @@ Answer = TypeVar("Answer")
 def _conflicts_shown(method: Callable[..., Answer]) -> Callable[..., Answer]:
     """A save that collided with another tab's: the other's answers were kept; show the page again with them."""
     @functools.wraps(method)
-    def guarded(self: "Engine", identity: Identity, journey: Journey, page_id: str, *args: Any, **kwargs: Any) -> Any:
+    def guarded(self: Engine, identity: Identity, journey: Journey, page_id: str, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, identity, journey, page_id, *args, **kwargs)
         except DraftConflict as conflict:
@@ -77,7 +78,7 @@ class Engine:
         owners = {key: f.id for f in page.fields for key in WIDGETS[f.kind].keys(f)}
         fields = {owners[k] for k in keys if k in owners} | {k.split(".", 1)[0] for k in keys
                                                               if k.split(".", 1)[0] in {f.id for f in page.fields}}
-        feedback = Feedback(errors={f: CONFLICT_FIELD for f in fields}, message=CONFLICT_MESSAGE)
+        feedback = Feedback(errors=dict.fromkeys(fields, CONFLICT_FIELD), message=CONFLICT_MESSAGE)
         return self.view(ev, page, feedback, status=409)
 
     # ------------------------------------------------------------------ GET

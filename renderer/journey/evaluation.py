@@ -5,13 +5,13 @@ import copy
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from renderer.definition.functions import birth_date_of, gender_of
 from renderer.definition.model import Condition, Definition, Field, Journey, Page
 from widgets import WIDGETS, FieldContext
-
 
 RECORDS = "_records"     # facts key: service data kept by `calls: [{keep: name}]`
 ENTRY = "_entry"         # facts key: how another journey sent the citizen here
@@ -33,7 +33,7 @@ class Draft:
     form_version: str | None = None                         # the forms it is on (renderer/versions/registry.py)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None, version: int | None = None) -> "Draft":
+    def from_json(cls, data: Mapping[str, Any] | None, version: int | None = None) -> Draft:
         data = data or {}
         draft = cls(dict(data.get("raw") or {}), dict(data.get("facts") or {}), dict(data.get("done") or {}),
                     data.get("outcome"), dict(data.get("stamps") or {}), version)
@@ -44,7 +44,7 @@ class Draft:
         return {"raw": self.raw, "facts": self.facts, "done": self.done, "outcome": self.outcome,
                 "stamps": self.stamps}
 
-    def fresh(self, form_version: str | None, **kept: Any) -> "Draft":
+    def fresh(self, form_version: str | None, **kept: Any) -> Draft:
         """An empty draft that replaces this one in the store (same version line), on `form_version` (today's)."""
         new = Draft(**kept)
         new.version, new.base, new.form_version = self.version, self.base, form_version

@@ -7,7 +7,8 @@ was made with, its own format and the address of its JSON Schema (renderer/journ
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from renderer.journey.confirm import confirm_rows
 from renderer.journey.evaluation import Evaluation

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import types
-from typing import Any, Callable, Union, get_args, get_origin, get_type_hints
+from collections.abc import Callable
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from renderer.definition.model import Branch, Definition, Field, Journey
 from widgets.region import LEVELS
@@ -101,7 +102,7 @@ def _branch(f: Field, definition: Definition) -> Schema:
 
 
 def _region(f: Field, definition: Definition) -> Schema:
-    properties: Schema = {level: STRING for level in LEVELS}
+    properties: Schema = dict.fromkeys(LEVELS, STRING)
     if f.prop("within"):
         properties["province"] = {"const": f.prop("within")}
     return _object(properties)

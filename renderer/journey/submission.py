@@ -7,7 +7,8 @@ the first time's result instead of making a second application.
 from __future__ import annotations
 
 import secrets
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from renderer.journey.evaluation import Evaluation
 from renderer.services.base import Outcome

@@ -8,8 +8,9 @@ the same citizen may use it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from renderer.definition.model import Journey, Verification
 from renderer.journey.evaluation import Evaluation
@@ -33,7 +34,7 @@ class Pending:
     done: tuple[str, ...] = ()          # verifications this press has already passed
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Pending":
+    def from_json(cls, data: Mapping[str, Any]) -> Pending:
         button = data.get("button")
         return cls(str(data["service"]), str(data["page"]), str(data["challenge"]),
                    int(button) if button is not None else None, bool(data.get("edit")), tuple(data.get("done") or ()))

@@ -1,8 +1,9 @@
 """The view model of a journey page: what the engine answers and page.html renders, built from an evaluation."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from renderer.definition.model import Journey, Link, Page
 from renderer.journey.calls import fill

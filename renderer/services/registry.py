@@ -5,9 +5,10 @@ docs, the engine's dispatch (renderer/journey/calls.py) and the simulator's answ
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from renderer.services.base import Outcome
 

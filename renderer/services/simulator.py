@@ -11,9 +11,10 @@ import hmac
 import random
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ruamel.yaml import YAML
 
@@ -31,7 +32,7 @@ SIM_MEMORY = dt.timedelta(days=30)      # how long the simulated back office rem
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Personas:
 
 
 class SimulatedSignIn:
-    def __init__(self, personas: Personas, provincial: "SimulatedProvincial | None" = None) -> None:
+    def __init__(self, personas: Personas, provincial: SimulatedProvincial | None = None) -> None:
         self.personas = personas
         self.provincial = provincial
 

@@ -9,7 +9,7 @@ LIVE_STATUSES = ("pending", "failed")    # not yet settled with the provincial s
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class StaleDraft(Exception):

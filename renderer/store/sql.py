@@ -4,20 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from renderer.store import migrate
-from renderer.store.base import (LIVE_STATUSES, Application, Claim, StaleDraft, StoredDraft, StoredUpload,
-                                 utcnow)
+from renderer.store.base import LIVE_STATUSES, Application, Claim, StaleDraft, StoredDraft, StoredUpload, utcnow
 from renderer.store.database import Database, database_url
 from renderer.store.records import Records
 from renderer.store.sessions import Sessions
-from renderer.store.versions import Versions
 from renderer.store.tables import applications, drafts, uploads
+from renderer.store.versions import Versions
 
 LEASE = dt.timedelta(seconds=30)      # a submission being sent; after this a retry may send it again (same key)
 

@@ -86,7 +86,7 @@ def journey_paths(definition: Definition, journey: Journey, resident_type: str |
         for index, page in enumerate(route):
             for button in page.buttons:
                 for code, target in button.on.items():
-                    if target.next or code == "ok" and not (target.result or target.journey):
+                    if target.next or (code == "ok" and not (target.result or target.journey)):
                         continue
                     end = _end(target, journey)
                     key = (tuple(ids[:index + 1]), code, end["kind"], end["id"], tuple(sorted(answers.items()))

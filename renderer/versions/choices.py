@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from renderer.definition.model import Definition, Field, Journey
 
@@ -28,7 +29,7 @@ def entries(value: Any) -> dict[str, Any]:
         return found
     if isinstance(value, Mapping):
         if _is_tree(value):
-            return {path: None for path in _paths(value, "")}
+            return dict.fromkeys(_paths(value, ""))
         return {str(k): v for k, v in value.items()}
     return {}
 

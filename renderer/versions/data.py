@@ -1,7 +1,8 @@
 """The diff of the data every journey reads: lists, cities (banks, districts, branches) and resident types."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from renderer.definition.model import City, Definition
 from renderer.versions.choices import SEPARATOR, entries
@@ -20,7 +21,7 @@ def only_texts_differ(old: Any, new: Any) -> bool:
         return old.keys() == new.keys() and all(only_texts_differ(old[k], new[k]) for k in old)
     if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
         return len(old) == len(new) and all(only_texts_differ(a, b) for a, b in zip(old, new))
-    return old == new or is_text(old) and is_text(new)
+    return old == new or (is_text(old) and is_text(new))
 
 
 def diff_data(old: Definition, new: Definition, was: Places, now: Places) -> list[Change]:
@@ -113,8 +114,8 @@ def _resident_setting(key: str, attr: str, before: Any, after: Any, was: Places,
             kind = "resident.text" if only_texts_differ(old_items[item], new_items[item]) else "resident.setting"
             yield change(kind, None, f"{subject}: {item} changed", now.resident(key, attr, item),
                          value=item, resident=key)
-    elif only_texts_differ(before, after) or {type(before), type(after)} == {type(None), str} \
-            and is_text(before or after):
+    elif only_texts_differ(before, after) or ({type(before), type(after)} == {type(None), str} \
+            and is_text(before or after)):
         yield change("resident.text", None, f"{subject} changed", where, resident=key)
     else:
         yield change("resident.setting", None, f"{subject}: {_show(before)} → {_show(after)}", where, resident=key)

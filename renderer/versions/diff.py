@@ -5,7 +5,8 @@ model keeps no position for (journeys, popups, data entries) are placed by the o
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from renderer.definition.model import Button, Definition, Journey, Link, Page, Route, Section
 from renderer.versions import conditions

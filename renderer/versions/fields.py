@@ -1,15 +1,20 @@
 """The diff of one field between two versions: its kind, texts, conditions, checks, settings and choices."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from renderer.definition.model import Definition, Field, Journey, Page
 from renderer.versions import conditions
 from renderer.versions.choices import CHOICE_SETTINGS, choices, is_choice_field
 from renderer.versions.data import is_text, only_texts_differ
 from renderer.versions.rules import (
-    DISPLAY_SETTINGS, LOOSER_WHEN_HIGHER, LOOSER_WHEN_LOWER, Change, change,
+    DISPLAY_SETTINGS,
+    LOOSER_WHEN_HIGHER,
+    LOOSER_WHEN_LOWER,
+    Change,
+    change,
 )
 from widgets import WIDGETS
 
@@ -135,13 +140,13 @@ def _source(f: Field, key: str) -> str | None:
 
 
 def _setting_kind(key: str, before: Any, after: Any) -> str:
-    if key in LOOSER_WHEN_HIGHER and (after is None or before is not None and after > before):
+    if key in LOOSER_WHEN_HIGHER and (after is None or (before is not None and after > before)):
         return "field.limit_looser"
-    if key in LOOSER_WHEN_LOWER and (after is None or before is not None and after < before):
+    if key in LOOSER_WHEN_LOWER and (after is None or (before is not None and after < before)):
         return "field.limit_looser"
     if key in DISPLAY_SETTINGS:
         return "field.display"
-    if only_texts_differ(before, after) or (before is None or after is None) and is_text(before or after):
+    if only_texts_differ(before, after) or ((before is None or after is None) and is_text(before or after)):
         return "field.text"
     return "field.setting"
 

@@ -2,8 +2,9 @@
 branches, resident types. Read from a forms folder's YAML, so a diff can point at file:line for them too."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from renderer.definition.model import Position
 from renderer.definition.reader import Document, read_yaml
@@ -16,7 +17,7 @@ class Places:
         self.docs = dict(docs or {})
 
     @classmethod
-    def read(cls, root: Path) -> "Places":
+    def read(cls, root: Path) -> Places:
         docs: dict[tuple[str, str], Document] = {}
         for path in sorted(p for p in root.rglob("*.yaml") if "schema" not in p.relative_to(root).parts):
             doc, _ = read_yaml(path, f"{root.name}/{path.relative_to(root).as_posix()}", fast=True)
@@ -74,7 +75,7 @@ def _indices(data: Any, path: Sequence[Any]) -> list[Any]:
     for part in path:
         if isinstance(node, list):
             index = next((i for i, item in enumerate(node)
-                          if item == part or isinstance(item, dict) and str(item.get("id")) == str(part)), None)
+                          if item == part or (isinstance(item, dict) and str(item.get("id")) == str(part))), None)
             if index is None:
                 break
             found.append(index)

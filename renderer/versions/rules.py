@@ -12,8 +12,10 @@ page they have not passed before one they have, and the engine keeps such a draf
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
-from typing import Any, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
 
 from renderer.definition.model import Position
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from urllib.parse import parse_qsl, urlsplit
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from starlette.applications import Starlette
@@ -18,9 +18,9 @@ from starlette.templating import Jinja2Templates
 from renderer.definition.errors import FormsInvalid
 from renderer.definition.loader import load_forms
 from renderer.journey.engine import Engine
-from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
 from renderer.services.simulator import simulated_services
 from renderer.store import open_store
+from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
 from renderer.web import analyst, routes, schemas
 from renderer.web.config import ROOT, Settings, load_settings
 from renderer.web.head import HeadAsGet

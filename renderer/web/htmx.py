@@ -13,6 +13,6 @@ class HtmxDetails:
     trigger: str | None
 
     @classmethod
-    def of(cls, request: Request) -> "HtmxDetails":
+    def of(cls, request: Request) -> HtmxDetails:
         headers = request.headers
         return cls(headers.get("hx-request") == "true", headers.get("hx-target"), headers.get("hx-trigger"))

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -14,9 +15,8 @@ from renderer.definition.model import Journey
 from renderer.journey import verification
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
-from renderer.web import analyst
+from renderer.web import analyst, sessions
 from renderer.web.htmx import HtmxDetails
-from renderer.web import sessions
 from renderer.web.sessions import csrf_ok, csrf_token
 from widgets.display import mask_name
 

@@ -3,9 +3,10 @@ ends the session, and signing in makes a new one. Before sign-in, a signed cooki
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any, Mapping
+from typing import Any
 
 import anyio.to_thread
 from itsdangerous import BadSignature, Signer, TimestampSigner

@@ -7,8 +7,8 @@ import sys
 import textwrap
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from tests.bench import forms, pages, photo, store, uploads, workers
 from tests.bench.report import FIGURES, NOTES, PROBLEMS, ROWS, print_figures, print_table, step

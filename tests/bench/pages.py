@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tests.bench.report import PROBLEMS, add, step, timed
-from tests.bench.walk import JOURNEY, PERSON_ID, Walker, WalkBroken, snippet, walk_to_details
+from tests.bench.walk import JOURNEY, PERSON_ID, WalkBroken, Walker, snippet, walk_to_details
 
 ROOT = Path(__file__).resolve().parents[2]
 

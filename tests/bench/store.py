@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from renderer.journey.drafts import Drafts
 from renderer.store import open_store
@@ -41,7 +42,7 @@ def _operations(store: Any, engine: str) -> None:
     add(f"{engine}: draft load", _timed(lambda n: drafts.load(owner, "adult")))
     add(f"{engine}: draft save (version check)", _timed(save))
     add(f"{engine}: session read", _timed(lambda n: store.sessions.get(cookie_id)))
-    until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
     add(f"{engine}: record change (locked)", _timed(
         lambda n: store.records.change("bench", "k", lambda old: ({"n": n}, until, None))))
     add(f"{engine}: submission claim + finish", _timed(lambda n: store.finish_submission(

@@ -17,13 +17,14 @@ import textwrap
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from tests.served import free_port
 from tests.bench.report import FIGURES, NOTES, PROBLEMS, add_figure, add_note, print_figures, step
-from tests.bench.walk import JOURNEY, Walker, WalkBroken, field_errors, snippet, walk_to_documents
+from tests.bench.walk import JOURNEY, WalkBroken, Walker, field_errors, snippet, walk_to_documents
+from tests.served import free_port
 from tests.unit.uploads.worst_images import flat_png, textured_jpeg
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
+
 from tests.served import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,14 +6,13 @@ resume their draft instead of starting afresh.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import (
-    use_receipt_photo,
     check_eligibility,
     choose,
     face_check,
@@ -26,6 +25,7 @@ from tests.e2e.conftest import (
     sign_in,
     start_adult,
     upload_id_card,
+    use_receipt_photo,
     use_system_photo,
     walk_to_confirm,
 )

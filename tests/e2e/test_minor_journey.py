@@ -19,16 +19,16 @@ from playwright.sync_api import Page, expect
 from stdnum.cn import ric
 
 from tests.e2e.conftest import (
-    use_receipt_photo,
     ensure_chosen,
     field,
     heading,
     pick_branch,
-    send_and_enter_code,
     section,
+    send_and_enter_code,
     sign_in,
     top_bar,
     upload_id_card,
+    use_receipt_photo,
     use_system_photo,
     value_of,
 )

@@ -3,7 +3,8 @@ may reach either worker, so a face check begun on one is completed on the other,
 checked by the other. The same tests as the embedded runs, against that server."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 

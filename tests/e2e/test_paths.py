@@ -18,7 +18,8 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,8 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
 from renderer.definition.loader import load_or_raise
-from renderer.definition.model import Button, Definition, Journey, Page as PageDef
+from renderer.definition.model import Button, Definition, Journey
+from renderer.definition.model import Page as PageDef
 from renderer.tools.paths import JourneyPath, journey_paths
 from tests.e2e.conftest import field, heading, htmx_swap, read_sms_code, serve
 
@@ -144,7 +146,7 @@ def ending_button(journey: Journey, path: JourneyPath) -> Button:
         ok = b.on.get("ok")
         if ok is None:
             continue
-        if end["kind"] == "result" and ok.result == end["id"] or end["kind"] == "journey" and ok.journey == end["id"]:
+        if (end["kind"] == "result" and ok.result == end["id"]) or (end["kind"] == "journey" and ok.journey == end["id"]):
             return b
     raise AssertionError(f"{path.id}: no button of {last.id} leads to {end}")
 

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from renderer.definition.loader import FORMS_DIR
 from renderer.uploads.images import make_placeholder_portrait
 from renderer.web.app import create_app
-from renderer.definition.loader import FORMS_DIR
 from renderer.web.config import Settings
 from tests.pg import throwaway_database
 
@@ -114,7 +115,7 @@ class Citizen:
                  "applicant_documents.household_register.2"]
         self.post("/j/minor/documents", {"_action": "button:0", "guardian_documents.choice": "id_card",
                                          "applicant_documents.choice": "household_register"},
-                  files={s: ("a.jpg", image, "image/jpeg") for s in slots})
+                  files=dict.fromkeys(slots, ("a.jpg", image, "image/jpeg")))
         self.post("/j/minor/photo", {"_action": "field:photo:fetch", "photo.receipt": "GZ2023080100533"})
         self.post("/j/minor/photo", {"_action": "button:0", "photo.receipt": "GZ2023080100533"})
         self.post("/j/minor/details", {"_action": "field:phone:send", "phone": "13977778888"})

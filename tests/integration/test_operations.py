@@ -8,12 +8,12 @@ import logging
 import re
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-from tests import aio
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import Message
@@ -22,8 +22,9 @@ from renderer.web.app import create_app
 from renderer.web.limits import JOURNEY_BODY, SIGN_IN_BODY
 from renderer.web.logs import JsonFormatter
 from renderer.web.security import HEADERS, HSTS
-from tests.served import Served
+from tests import aio
 from tests.integration.conftest import ZHANG, Citizen, settings_for
+from tests.served import Served
 
 PAGE_HEADERS = [name.lower() for name in HEADERS]
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from itertools import cycle
-from typing import Any, Iterator
+from typing import Any
 
 import httpx2 as httpx
 import pytest
@@ -77,7 +78,7 @@ class Balancer:
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", url, **kwargs)
 
-    def like(self, other: "Balancer | TestClient") -> "Balancer":
+    def like(self, other: Balancer | TestClient) -> Balancer:
         """Share the cookies of another browser tab."""
         self.cookies = dict(other.cookies) if isinstance(other, Balancer) else dict(other.cookies.items())
         return self

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -86,7 +87,7 @@ def test_a_pass_is_kept_for_the_declared_minutes_then_asked_again(walker: tuple[
     key = f"face_check:{identity.key}"
     kept = app.state.store.records.get(PASSES, key)
     assert kept is not None
-    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=31)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)
     assert app.state.store.records.get(PASSES, key, now=later) is None        # valid_minutes: 30
     app.state.store.records.remove(PASSES, key)                              # as if 31 minutes had passed
     again = citizen.get("/j/adult/pickup")

@@ -6,25 +6,33 @@ checks are guarded per data file kind.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from renderer.definition.errors import LoadError
 from renderer.definition.guard import guarded
-from renderer.definition.model import Definition, Journey
-from renderer.definition.reader import Document
-
 from renderer.definition.meaning.conditions import condition_errors
 from renderer.definition.meaning.data import (
-    city_errors, number_format_pattern_errors, resident_errors, resident_reads,
+    city_errors,
+    number_format_pattern_errors,
+    resident_errors,
+    resident_reads,
 )
 from renderer.definition.meaning.domains import Domains
 from renderer.definition.meaning.fields import field_errors
 from renderer.definition.meaning.places import Place, journey_places, journeys_by_id
 from renderer.definition.meaning.routes import (
-    disabled_page_errors, hidden_required_errors, link_errors, loop_errors, raised_popups, unused_popup_errors,
+    disabled_page_errors,
+    hidden_required_errors,
+    link_errors,
+    loop_errors,
+    raised_popups,
+    unused_popup_errors,
 )
 from renderer.definition.meaning.sites import sites
+from renderer.definition.model import Definition, Journey
+from renderer.definition.reader import Document
 
 
 class _Seen:

@@ -7,11 +7,11 @@ are the expression language's own (`_compare`, `_arithmetic`), so the answer is 
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
-from renderer.definition.expressions import _arithmetic, _compare, _get, _index, _Node, _COMPARISONS
+from renderer.definition.expressions import _COMPARISONS, _arithmetic, _compare, _get, _index, _Node
 from renderer.definition.functions import FUNCTIONS
-
 from renderer.definition.meaning.domains import Domains, hashable, name_path
 
 # Beyond these many combinations of answers the condition is not judged (silence rather than slowness).

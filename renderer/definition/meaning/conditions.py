@@ -4,12 +4,11 @@ from __future__ import annotations
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path
 from renderer.definition.expressions import Expression, _Node
-from renderer.definition.model import Condition
-
 from renderer.definition.meaning.abstract import truth_values
 from renderer.definition.meaning.domains import DATE, TEXT, Domains, name_path, node_of
 from renderer.definition.meaning.places import Place, offset_of
 from renderer.definition.meaning.sites import CHECK, CONDITION, Site
+from renderer.definition.model import Condition
 
 EQUALITY = ("==", "!=", "in", "not in")
 ORDERING = ("==", "!=", "<", "<=", ">", ">=")

@@ -3,14 +3,14 @@ type's key; and number formats whose pattern does not compile."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path
-from renderer.definition.model import Definition
-
 from renderer.definition.meaning.fields import pattern_error
 from renderer.definition.meaning.places import Place
+from renderer.definition.model import Definition
 from renderer.definition.reader import Document
 
 CITY_READ = re.compile(r"cities\s*\[[^\]]*\]\s*\.\s*([a-z_]+)")

@@ -5,7 +5,8 @@ cities[intended_city].banks, lists.x[y]); what cannot be resolved is None, and t
 """
 from __future__ import annotations
 
-from typing import Any, Hashable
+from collections.abc import Hashable
+from typing import Any
 
 from renderer.definition.expression_tokens import _ISO_DATE
 from renderer.definition.expressions import Expression, _Node

@@ -8,10 +8,9 @@ from typing import Any
 
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, did_you_mean, format_path
-from renderer.definition.model import Field
-
 from renderer.definition.meaning.domains import Domains
 from renderer.definition.meaning.places import Place
+from renderer.definition.model import Field
 
 PATTERN_KEYS = ("pattern", "receipt_pattern")
 TODAY = "today"

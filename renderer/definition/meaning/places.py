@@ -5,8 +5,9 @@ field key; the position is then in the journey's file, where the override is wri
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 from renderer.definition.expression_tokens import ExpressionError, _tokenize
 from renderer.definition.model import Field, Journey, Page, Position

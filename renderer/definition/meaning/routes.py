@@ -2,15 +2,14 @@
 that lead nowhere, popups nothing raises, and loops of pages with no way out."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, format_path
-from renderer.definition.model import Journey, Link, Route
-
 from renderer.definition.meaning.conditions import always_false
 from renderer.definition.meaning.domains import Domains
 from renderer.definition.meaning.places import JourneyPlaces, Place
+from renderer.definition.model import Journey, Link, Route
 
 EXIT = "<exit>"      # a result, another journey, an address: the journey's pages are left
 

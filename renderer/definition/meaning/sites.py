@@ -1,13 +1,12 @@
 """Every expression of a built journey, with where it is written and what it is for."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from renderer.definition.expressions import Expression
-from renderer.definition.model import Condition, Journey
-
 from renderer.definition.meaning.places import JourneyPlaces, Place
+from renderer.definition.model import Condition, Journey
 
 CONDITION, CHECK, VALUE = "condition", "check", "value"
 

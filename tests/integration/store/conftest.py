@@ -1,7 +1,7 @@
 """Every store test runs on both engines: the embedded SQLite file and a throwaway PostgreSQL database."""
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 

@@ -11,7 +11,7 @@ from renderer.store import open_store
 from renderer.store.records import Records
 
 PERSONAS = Path(__file__).resolve().parents[3] / "data" / "personas.yaml"
-T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 
 
 def memory() -> Records:

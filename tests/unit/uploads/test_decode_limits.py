@@ -9,10 +9,10 @@ import struct
 import pytest
 from PIL import ExifTags, Image, ImageChops, ImageDraw
 from PIL.ImageFile import ImageFile
+from worst_images import flat_png, png_with_declared_size
 
 from renderer.uploads import images
 from renderer.uploads.images import ImageLimits, ImageRejected, process_upload
-from worst_images import flat_png, png_with_declared_size
 
 GREY = (127, 127, 127)  # flat_png writes 0x7F in every byte
 

@@ -7,9 +7,9 @@ import random
 
 import pytest
 from PIL import Image
+from worst_images import flat_png, png_with_declared_size
 
 from renderer.uploads.formats import jpeg_streams, least_bytes, sniff
-from worst_images import flat_png, png_with_declared_size
 
 
 def _jpeg(mode: str = "RGB", size: tuple[int, int] = (64, 48), **kwargs: object) -> bytes:

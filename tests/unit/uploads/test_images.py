@@ -278,7 +278,7 @@ def test_pillow_bomb_check_neither_warns_nor_changes_global_state(dims: tuple[in
         assert _rejected(data).code == "image.corrupt"  # within our caps; too short for its size
     assert not [w for w in caught if issubclass(w.category, Image.DecompressionBombWarning)]
     assert warnings.filters == filters_before
-    assert Image.MAX_IMAGE_PIXELS == max_pixels_before
+    assert max_pixels_before == Image.MAX_IMAGE_PIXELS
 
 
 def test_max_pixels_comes_from_limits() -> None:

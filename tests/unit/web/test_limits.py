@@ -5,10 +5,10 @@ import asyncio
 from typing import Any
 
 import pytest
-from tests import aio
 from starlette.types import Message, Receive, Scope, Send
 
-from renderer.web.limits import (BODY_LIMITS, DEFAULT_BODY, JOURNEY_BODY, SIGN_IN_BODY, BodyLimits, body_limit)
+from renderer.web.limits import BODY_LIMITS, DEFAULT_BODY, JOURNEY_BODY, SIGN_IN_BODY, BodyLimits, body_limit
+from tests import aio
 
 
 async def read_all(scope: Scope, receive: Receive, send: Send) -> None:

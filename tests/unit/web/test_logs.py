@@ -7,10 +7,10 @@ import sys
 from typing import Any
 
 import pytest
-from tests import aio
 from starlette.types import Message, Receive, Scope, Send
 
 from renderer.web.logs import REQUEST_ID, JsonFormatter, RequestLog, log_config, request_id
+from tests import aio
 
 ZHANG = "440106199001011235"
 

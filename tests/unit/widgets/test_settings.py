@@ -6,8 +6,9 @@ setting of widgets/settings.py (so each row of docs/dsl-reference.md) has one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
