@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from renderer.definition.expression_tokens import _ISO_DATE, ExpressionError, _Token, _tokenize
+
 __all__ = ["DEFAULT_FUNCTIONS", "Expression", "ExpressionError", "compile_expression"]
 
 Functions = Mapping[str, Callable[..., Any]]
-
-
-from renderer.definition.expression_tokens import _ISO_DATE, ExpressionError, _Token, _tokenize
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def _get(obj: Any, key: str) -> Any:
             return obj.get(key)
         # Dunder/private attributes are the classic sandbox escape (__class__, __globals__).
         return None if key.startswith("_") else getattr(obj, key, None)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a misbehaving attribute reads as nothing: a condition never fails a page
         return None
 
 
@@ -64,7 +63,7 @@ def _index(obj: Any, key: Any) -> Any:
         if isinstance(obj, (list, tuple, str)) and isinstance(key, int) and not isinstance(key, bool):
             return obj[key]
         return None
-    except Exception:  # unhashable key, index out of range, misbehaving mapping
+    except Exception:  # noqa: BLE001 - unhashable key, index out of range, misbehaving mapping
         return None
 
 
@@ -102,7 +101,7 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     if op in ("in", "not in"):
         try:
             found = bool(a in b)
-        except Exception:  # right side is None or not a container, or the item is unhashable
+        except Exception:  # noqa: BLE001 - right side None or not a container, or the item unhashable
             found = False
         return found if op == "in" else not found
     a, b = _align_dates(a, b)
@@ -110,7 +109,7 @@ def _compare(op: str, a: Any, b: Any) -> bool:
         if op in ("==", "!="):
             return bool(a == b) == (op == "==")
         return bool(_ORDERING[op](a, b))
-    except Exception:  # ordering against None or across types raises TypeError: that means False
+    except Exception:  # noqa: BLE001 - ordering against None or across types raises: that means False
         return op == "!="
 
 
@@ -123,7 +122,7 @@ def _arithmetic(op: str, a: Any, b: Any) -> Any:
         return None
     try:
         return _ARITHMETIC[op](a, b)
-    except Exception:
+    except Exception:  # noqa: BLE001 - arithmetic on missing answers is nothing, not a 500
         return None
 
 
@@ -156,7 +155,7 @@ def _run(node: _Node, env: Mapping[str, Any], fns: Functions) -> Any:
     if kind == "call":
         try:
             return fns[value](*args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a function given a missing or odd answer returns nothing
             return None
     if value in _COMPARISONS:
         return _compare(value, args[0], args[1])
@@ -383,7 +382,7 @@ class Expression:
 
 def compile_expression(source: str, *, known_roots: Collection[str],
                        functions: Mapping[str, Callable[..., Any]] | None = None) -> Expression:
-    """Parse `source`; raise ExpressionError for bad syntax, for a name whose FIRST segment is not in known_roots, or for an unknown function."""  # noqa: E501
+    """Parse `source`; raise ExpressionError for bad syntax, for a name whose FIRST segment is not in known_roots, or for an unknown function."""
     if isinstance(known_roots, str):  # a bare string would silently become a set of characters
         raise TypeError("known_roots must be a collection of names, not a string")
     # `functions` replaces the defaults rather than extending them; pass {**DEFAULT_FUNCTIONS, ...} to extend.

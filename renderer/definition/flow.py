@@ -64,9 +64,8 @@ def flow_errors(journey: Journey, entered: Iterable[str] = ()) -> list[LoadError
         if page.id not in seen:
             errors.append(problem("page.unreachable", page.position, page=page.id, title=page.title))
     for result_id, result in journey.results.items():
-        if f"result:{result_id}" not in seen:
-            if result.position is not None:
-                errors.append(problem("page.unreachable#result", result.position, result=result_id))
+        if f"result:{result_id}" not in seen and result.position is not None:
+            errors.append(problem("page.unreachable#result", result.position, result=result_id))
     return [e for e in errors if e.position is not None]
 
 

@@ -14,7 +14,7 @@ def override_page(page: Any, changes: Mapping[str, Any]) -> Any:
     for key, value in changes.items():
         if not (key == "fields" and field_changes):
             page[key] = value
-    holders = [page] + list(page.get("sections") or [])
+    holders = [page, *list(page.get("sections") or [])]
     for holder in holders:
         for f in holder.get("fields") or []:
             if isinstance(f, dict) and f.get("id") in field_changes:

@@ -84,7 +84,7 @@ def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document |
     if fast:
         try:
             return Document(shown_as, YAML(typ="safe").load(text), source=path), []
-        except Exception:  # libyaml is stricter in places (':' in flow scalars): let the round-trip parser decide
+        except Exception:  # noqa: BLE001 - libyaml is stricter in places (':' in flow scalars): let the round-trip parser decide
             pass
     yaml = _round_trip()
     try:
@@ -104,7 +104,7 @@ def read_yaml(path: Path, shown_as: str, fast: bool = False) -> tuple[Document |
         tabs = any(mark in str(part) for part in (what, opened) for mark in ("\t", "'\\t'", "tab"))
         return None, [problem("yaml.syntax#tabs" if tabs else "yaml.syntax", Position(shown_as, line, col),
                               problem=what, opened=opened)]
-    except Exception as exc:  # ruamel raises a few unmarked errors (e.g. duplicate keys)
+    except Exception as exc:  # noqa: BLE001 - ruamel raises a few unmarked errors (e.g. duplicate keys)
         return None, [problem("yaml.syntax#unmarked", Position(shown_as, 1, 1), error=exc)]
     return Document(shown_as, data), []
 

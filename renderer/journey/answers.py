@@ -46,7 +46,7 @@ def apply_answers(ev: Evaluation, page: Page, form: Mapping[str, Any], feedback:
 
 
 def field_action(ev: Evaluation, page: Page, action: str, form: Mapping[str, Any], feedback: Feedback) -> None:
-    _, field_id, verb = (action.split(":", 2) + ["", ""])[:3]
+    _, field_id, verb = ([*action.split(":", 2), "", ""])[:3]
     f = next((x for x in page.fields if x.id == field_id and x.id in ev.visible), None)
     if f is None:
         feedback.message = "页面已更新,请重新操作"

@@ -34,7 +34,7 @@ def _merge_map(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping
         if mine_value == base_value:
             continue                                   # not changed here: theirs (changed or not) stands
         their_value = theirs.get(key, _GONE)
-        if their_value == base_value or their_value == mine_value:
+        if their_value in (base_value, mine_value):
             _put(merged, key, mine_value)
         elif conflicts is None:
             merged.pop(key, None)                       # derived data (a page's fingerprint): recomputed later

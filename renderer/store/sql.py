@@ -42,7 +42,7 @@ class SqlStore:
             with self.db.read() as conn:
                 conn.execute(text("SELECT 1"))
             return True
-        except Exception:       # any driver error means "not reachable" to /readyz
+        except Exception:  # noqa: BLE001 - any driver error means "not reachable" to /readyz
             return False
 
     def close(self) -> None:

@@ -133,8 +133,8 @@ def text_report(old: Version, new: Version, changes: list[Change], routes: list[
         lines += [_route_line(r) for r in routes]
     breaking = sum(c.breaking for c in changes)
     appeared = sum(r.change == "appeared" for r in routes)
-    lines += ["", f"{len(changes)} change(s): {breaking} breaking, {len(changes) - breaking} compatible; "
-                  f"routes: {appeared} appear, {len(routes) - appeared} disappear"]
+    lines += ["", (f"{len(changes)} change(s): {breaking} breaking, {len(changes) - breaking} compatible; "
+                   f"routes: {appeared} appear, {len(routes) - appeared} disappear")]
     return "\n".join(lines)
 
 

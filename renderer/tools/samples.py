@@ -60,10 +60,9 @@ def _fill(f: Field, ev: Evaluation, draft: Draft, identity: Identity, store: Any
         for slot in widget.slots(ctx):
             if slot["upload"] is None:
                 facts[slot["key"]] = store.put_upload(identity.key, make_placeholder_portrait(slot["label"]), "image/jpeg")
-    elif f.kind == "photo_choice":
-        if not facts.get(f"{f.id}.system_photo"):
-            facts[f"{f.id}.system_photo"] = store.put_upload(identity.key, make_placeholder_portrait("photo"),
-                                                             "image/jpeg")
+    elif f.kind == "photo_choice" and not facts.get(f"{f.id}.system_photo"):
+        facts[f"{f.id}.system_photo"] = store.put_upload(identity.key, make_placeholder_portrait("photo"),
+                                                         "image/jpeg")
 
 
 def _text(f: Field) -> str:

@@ -55,7 +55,7 @@ def kind_schema(kind: str, model: type[Common]) -> dict[str, Any]:
 
 def field_schema() -> dict[str, Any]:
     """`$defs/field`: id, kind and label for every field, then per kind (if/then) the settings that kind takes."""
-    kind_decl = dict((name, decl) for name, decl, _ in declared(Common))["kind"]
+    kind_decl = {name: decl for name, decl, _ in declared(Common)}["kind"]
     return {
         "type": "object",
         "description": f"One field; `kind` picks the widget and the settings it takes {GENERATED}.",

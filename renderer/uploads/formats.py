@@ -41,7 +41,7 @@ def sniff(data: bytes) -> Kind | None:
 def _accepts(accept: Callable[[bytes], bool | str], prefix: bytes) -> bool:
     try:
         return bool(accept(prefix))
-    except Exception:  # some checks assume a longer prefix (struct.error on a few bytes)
+    except Exception:  # noqa: BLE001 - some checks assume a longer prefix (struct.error on a few bytes)
         return False
 
 

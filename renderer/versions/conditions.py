@@ -37,10 +37,7 @@ def compare(old: Condition, new: Condition) -> str:
 
 def _joined(old: str, new: str, word: str) -> bool:
     """`new` is `old <word> …` or `… <word> old`, with or without brackets around `old`."""
-    for part in (old, f"({old})"):
-        if new.startswith(f"{part} {word} ") or new.endswith(f" {word} {part}"):
-            return True
-    return False
+    return any(new.startswith(f"{part} {word} ") or new.endswith(f" {word} {part}") for part in (old, f"({old})"))
 
 
 def maybe(condition: Condition) -> bool:

@@ -270,7 +270,7 @@ def _longest_increasing(new_order: list[str], rank: Mapping[str, int]) -> set[st
     best: dict[str, list[str]] = {}
     for pid in new_order:
         before = [best[q] for q in best if rank[q] < rank[pid]]
-        best[pid] = max(before, key=len, default=[]) + [pid]
+        best[pid] = [*max(before, key=len, default=[]), pid]
     longest: list[str] = max(best.values(), key=len, default=[])
     return set(longest)
 

@@ -29,9 +29,9 @@ class VersionRegistry:
         if definition is None:        # no forms to serve (an analyst's broken start; /readyz says so)
             self.current = None
             return
-        if root is not None and self.store is not None and definition.version:
-            if self.store.versions.keep(definition.version, definition.label, source_files(root)):
-                log.info("form version %s (%s) stored", definition.label, definition.version)
+        if (root is not None and self.store is not None and definition.version
+                and self.store.versions.keep(definition.version, definition.label, source_files(root))):
+            log.info("form version %s (%s) stored", definition.label, definition.version)
         self._cache[definition.version] = definition
         self.current = definition
 
@@ -84,6 +84,6 @@ def log_drafts_on_older_versions(versions: VersionRegistry, store: Any) -> None:
         elif journey.in_flight == "continue":
             what = "in_flight: continue — they finish on their version"
         else:
-            what = ("in_flight: move_when_compatible — each moves to %s at its next request if every change is "
-                    "compatible for its answers, else finishes on its version" % current.label)
+            what = (f"in_flight: move_when_compatible — each moves to {current.label} at its next request if every "
+                    "change is compatible for its answers, else finishes on its version")
         log.info("%d %s draft(s) on form version %s: %s", count, journey_id, versions.label(version), what)

@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
         step(name)
         try:
             bench()
-        except Exception as exc:        # one broken section should not hide the others' figures
+        except Exception as exc:  # noqa: BLE001 - one broken section should not hide the others' figures
             PROBLEMS.append(f"{name}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}")
 
     sys.stderr.flush()

@@ -94,7 +94,7 @@ def bench_details() -> None:
 
             try:
                 render()
-            except Exception as exc:     # the template may need a real Request; then this row is skipped
+            except Exception as exc:  # noqa: BLE001 - the template may need a real Request; then this row is skipped
                 step(f"template render alone skipped: {type(exc).__name__}: {exc}")
             else:
                 add("details page.html render alone (Jinja2)", timed(render, REQUESTS))

@@ -189,7 +189,7 @@ def _upload_all(walkers: list[Walker], case: Case, data: bytes) -> tuple[float, 
         try:
             answers[i] = walker.client.post(url, data={**form, "_csrf": walker.csrf}, files=files,
                                             follow_redirects=False)
-        except Exception as exc:  # a dropped connection is a figure too, not a crash of the bench
+        except Exception as exc:  # noqa: BLE001 - a dropped connection is a figure too, not a crash of the bench
             answers[i] = exc
 
     threads = [threading.Thread(target=post, args=(i, w)) for i, w in enumerate(walkers)]

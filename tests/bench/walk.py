@@ -84,7 +84,7 @@ def details_form(code: str = "", phone: str = PERSON_PHONE) -> dict[str, str]:
     """Every field of 申请信息 except 民族 (ethnicity), so pressing 下一步 re-renders the page with one error."""
     from datetime import date
     today = date.today()
-    form = {
+    return {
         "id_longterm": "否",
         "id_valid_from": date(today.year - 3, 6, 1).isoformat(),
         "id_valid_to": date(today.year + 7, 6, 1).isoformat(),
@@ -99,7 +99,6 @@ def details_form(code: str = "", phone: str = PERSON_PHONE) -> dict[str, str]:
         "insurance_type": "城镇职工",
         "_action": "button:0",
     }
-    return form
 
 
 def walk_to_details(w: Walker, person_id: str = PERSON_ID, phone: str = PERSON_PHONE) -> dict[str, str]:

@@ -93,7 +93,7 @@ def halfway(settings: Any) -> tuple[TestClient, Citizen, str]:
     return before, citizen, version
 
 
-@pytest.mark.parametrize("change, moves", CHANGES, ids=[c.__name__ for c, _ in CHANGES])
+@pytest.mark.parametrize(("change", "moves"), CHANGES, ids=[c.__name__ for c, _ in CHANGES])
 def test_a_citizen_in_flight_finishes_after_a_change(change: Callable[[Path], None], moves: bool, database: Any,
                                                       tmp_path: Path, caplog: Any) -> None:
     forms = copy_of_forms(tmp_path)

@@ -17,7 +17,7 @@ def domain_words() -> set[str]:
     for key, resident in definition.residents.items():
         words |= {key, resident["label"]} | {d["label"] for d in resident["documents"]}
         words |= {d["id_type"] for d in resident["documents"] if d.get("id_type")}
-    words |= {o for o in definition.lists["minor_id_types"]}
+    words |= set(definition.lists["minor_id_types"])
     return {w for w in words if len(w) >= 3 or re.search(r"[\u4e00-\u9fff]", w)}
 
 

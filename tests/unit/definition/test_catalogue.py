@@ -202,7 +202,7 @@ def test_explain_shows_every_variant() -> None:
     assert explain("ref.unknown_page#journey").count("message:") == 1
     for code in {code_of(k) for k in CATALOGUE}:
         assert explain(code)
-    with pytest.raises(KeyError, match="Did you mean 'page.dead_end'"):
+    with pytest.raises(KeyError, match=r"Did you mean 'page\.dead_end'"):
         explain("page.dead_ends")
 
 

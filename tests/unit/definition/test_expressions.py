@@ -181,7 +181,7 @@ def test_age_with_on_date_and_iso_strings() -> None:
     env = {"person": {"birth_date": dt.date(2010, 6, 15)}}
     assert run("age(person.birth_date, '2026-06-14')", env) == 15
     assert run("age(person.birth_date, '2026-06-15')", env) == 16
-    assert run("age('2010-06-15', a)", {"a": dt.datetime(2026, 6, 16, 8, 0)}) == 16
+    assert run("age('2010-06-15', a)", {"a": dt.datetime(2026, 6, 16, 8, 0, tzinfo=dt.UTC)}) == 16
     assert run("age(person.birth_date, 'nope')", env) is None
     assert run("age(person.birth_date, '20260615')", env) is None  # only YYYY-MM-DD counts as a date
     assert run("age(person.birth_date) < 16", {"person": {}}) is False

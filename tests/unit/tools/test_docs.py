@@ -78,7 +78,7 @@ def test_every_def_has_a_section() -> None:
         assert f"\n### {name}\n" in reference
 
 
-@pytest.mark.parametrize("value, written", [
+@pytest.mark.parametrize(("value", "written"), [
     ("pickup_method == '邮寄到付'", "pickup_method == '邮寄到付'"),
     ("cities[intended_city].banks", '"cities[intended_city].banks"'),
     ("{outcome.reason}", '"{outcome.reason}"'),

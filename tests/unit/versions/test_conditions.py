@@ -11,7 +11,7 @@ def expr(source: str):
     return compile_expression(source, known_roots={"a", "b", "c"})
 
 
-@pytest.mark.parametrize("old, new, how", [
+@pytest.mark.parametrize(("old", "new", "how"), [
     (True, "a == '1'", NARROWER),
     ("a == '1'", False, NARROWER),
     ("a == '1'", "a == '1' and b", NARROWER),

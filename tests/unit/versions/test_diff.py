@@ -304,8 +304,8 @@ def test_a_page_condition_re_routes_unless_it_only_hides(tmp_path: Path) -> None
         "    title: 领取方式\n", "    title: 领取方式\n    when: intended_city == '广州市'\n")), "page.hidden_more")
     assert routed.classification == COMPATIBLE          # from always to sometimes: it only hides
     text = journey("    title: 领取方式\n", "    title: 领取方式\n    when: intended_city == '广州市'\n")
-    FILES_WITH_WHEN = {**FILES, "journeys/demo.yaml": text}
-    old = load_inline(tmp_path / "b" / "old", FILES_WITH_WHEN, residents=False)
+    files_with_when = {**FILES, "journeys/demo.yaml": text}
+    old = load_inline(tmp_path / "b" / "old", files_with_when, residents=False)
     new = load_inline(tmp_path / "b" / "new", {**FILES, "journeys/demo.yaml": text.replace("'广州市'", "'珠海市'")},
                       residents=False)
     c = one(diff(old.definition, new.definition), "page.condition")
@@ -380,7 +380,7 @@ def test_a_branch_added_is_compatible_and_removed_breaking(tmp_path: Path) -> No
         f"forms/cities/guangzhou.yaml:{line_of(GUANGZHOU, 'id: gz-1')} (old)")
 
 
-@pytest.mark.parametrize("edit, kind, classification", [
+@pytest.mark.parametrize(("edit", "kind", "classification"), [
     ("add", "resident.added", COMPATIBLE),
     ("label", "resident.text", COMPATIBLE),
     ("online", "resident.setting", BREAKING),

@@ -12,8 +12,8 @@ from renderer.web.server import APP_FACTORY, DeadlineProtocol, server_config
 
 
 def settings(**changes: object) -> Settings:
-    base = dict(host="127.0.0.1", port=0, database=Path("x"), forms=Path("forms"), personas=Path("p"),
-                services="simulator", failure_rate=0.0, https_cookies=False, secret="s")
+    base = {"host": "127.0.0.1", "port": 0, "database": Path("x"), "forms": Path("forms"), "personas": Path("p"),
+                "services": "simulator", "failure_rate": 0.0, "https_cookies": False, "secret": "s"}
     return Settings(**{**base, **changes})  # type: ignore[arg-type]
 
 

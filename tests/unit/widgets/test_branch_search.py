@@ -205,7 +205,7 @@ def test_an_empty_result_says_so() -> None:
 
 def test_no_city_bank_or_district_is_named_by_the_widget() -> None:
     cities = definition().cities
-    words = {name for name in cities} | {w for c in cities.values() for w in (*c.banks, *c.districts)}
+    words = set(cities) | {w for c in cities.values() for w in (*c.banks, *c.districts)}
     for path in ["widgets/branch_picker.py", "widgets/templates/branch_picker.html"]:
         source = (ROOT / path).read_text(encoding="utf-8")
         assert [w for w in sorted(words) if w in source] == [], path
