@@ -109,8 +109,8 @@ _CATALOGUE: dict[str, Entry] = {
         "see forms/schema for what is allowed"),
     "schema.uniqueItems": _E(
         "A list that holds the same item twice.",
-        "{detail}",
-        "see forms/schema for what is allowed"),
+        "'{item}' is listed twice: as item {first} and again as item {place}.",
+        "remove this one; each item is listed once (the citizen would see it twice)"),
     "schema.other": _E(
         "Any other break of forms/schema (a schema rule this catalogue has no entry for yet).",
         "{detail}",

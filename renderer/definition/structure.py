@@ -117,11 +117,25 @@ def _convert(doc: Document, error: ValidationError) -> LoadError:
         return problem("schema.bad_id", position, where, value=error.instance)
     if validator_name == "const":
         return problem("schema.bad_value#const", position, where, value=_yaml(error.validator_value))
+    if validator_name == "uniqueItems" and isinstance(error.instance, list):
+        return _duplicate_item(doc, path, error.instance)
     # Any other rule of the schema reports jsonschema's own message under schema.<rule>.
     code = f"schema.{validator_name}"
     if code not in CATALOGUE:       # a rule added to forms/schema without a catalogue entry yet
         code = "schema.other"
     return problem(code, position, where, detail=error.message)
+
+
+def _duplicate_item(doc: Document, path: list[Any], items: list[Any]) -> LoadError:
+    """A list that holds an item twice: reported at the second one, naming the first."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        key = repr(item)
+        if key in seen:
+            return problem("schema.uniqueItems", doc.position([*path, index]), format_path([*path, index]),
+                           item=_yaml(item), first=seen[key] + 1, place=index + 1)
+        seen[key] = index
+    return problem("schema.other", doc.position(path), format_path(path), detail="the list holds an item twice")
 
 
 def _yaml(value: Any) -> str:
