@@ -153,7 +153,7 @@ class _Builder:
         nodes = self.graph.nodes
         nodes["start"] = Node("start", "start", f"开始 · {j.title}")
         for page in pages:
-            nodes[f"page:{page.id}"] = _page_node(page)
+            nodes[f"page:{page.id}"] = _page_node(page, tuple(v.service for v in j.needs(page.id)))
         order = ["start"] + [f"page:{p.id}" for p in pages]
         if pages:
             self._add_edge("start", order[1], "next", [])
@@ -237,11 +237,13 @@ class _Builder:
             self._add_edge(node_id, target_id, "link", [link.label + extra])
 
 
-def _page_node(page: Page) -> Node:
+def _page_node(page: Page, needs: tuple[str, ...] = ()) -> Node:
     lines: list[tuple[str, str]] = [("id", page.id + (f" · 步骤: {page.step}" if page.step else ""))]
     cond = condition_text(page.when)
     if cond:
         lines.append(("cond", f"条件: 当 {cond}"))
+    if needs:       # the journey's `verify:`: the engine makes sure of these before the page
+        lines.append(("sub", "须先通过: " + ", ".join(needs)))
     for section in page.sections:
         scond = condition_text(section.when)
         if scond:

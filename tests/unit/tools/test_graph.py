@@ -252,3 +252,11 @@ def test_forms_that_do_not_load_fail(tmp_path, capsys):
     (bad / "broken.yaml").write_text("journey: broken\npages: [", encoding="utf-8")
     assert run_graph(tmp_path / "forms", "broken", tmp_path / "x.svg") == 1
     assert "do not load" in capsys.readouterr().err
+
+
+def test_pages_that_need_the_face_check_say_so() -> None:
+    journeys = dict(load_forms(FORMS_DIR).definition.journeys)
+    graph = build_graph(journeys["adult"], journeys)
+    marked = {node.id for node in graph.pages if ("sub", "须先通过: face_check") in node.lines}
+    assert "page:guide" not in marked
+    assert {"page:eligibility", "page:details", "page:confirm"} <= marked
