@@ -29,7 +29,11 @@ class Document:
         if self.source is None:
             return self.data
         if self._positions is None:
-            self._positions = _round_trip().load(self.source.read_text(encoding="utf-8"))
+            try:
+                self._positions = _round_trip().load(self.source.read_text(encoding="utf-8"))
+            except Exception:  # noqa: BLE001 - the C loader took what the round-trip parser refuses (a tab in a
+                self._positions = CommentedMap()     # flow scalar): problems are still reported, at line 1
+                self._positions._yaml_set_line_col(0, 0)
         return self._positions
 
     def position(self, path: Sequence[object] = ()) -> Position:

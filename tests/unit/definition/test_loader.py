@@ -283,3 +283,13 @@ def test_unknown_service_argument(tmp_path: Path) -> None:
     assert "call.unknown_argument" in codes(result)
     error = next(e for e in result.errors if e.code == "call.unknown_argument")
     assert "Did you mean 'city'?" in error.hint
+
+
+def test_a_data_file_the_fast_parser_takes_but_the_round_trip_one_refuses_is_still_checked(tmp_path: Path) -> None:
+    # A tab inside a flow scalar: libyaml reads it, ruamel's round-trip parser (which gives positions) refuses it.
+    city = ("city: 广州市\nbanks: [工商银行]\ndistricts: [荔湾区]\nbranches:\n"
+            "  - {id: gz-a\tb, name: 站前路支行, bank: 工商银行, district: 荔湾区, address: 广州市, hours: 全天, phone: \"1\"}\n")
+    result = load_inline(tmp_path, {"journeys/demo.yaml": JOURNEY, "cities/guangzhou.yaml": city,
+                                    "lists/c.yaml": "list: issuing_cities\ntitle: 城市\noptions: [广州市]\n"})
+    assert "internal.unexpected" not in codes(result)
+    assert [(e.code, e.position.file) for e in result.errors] == [("schema.bad_id", "forms/cities/guangzhou.yaml")]
