@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from renderer.definition.build import PLACEHOLDER
+from renderer.definition.checks import PLACEHOLDER
 from renderer.definition.expressions import Expression, compile_expression
 from renderer.definition.functions import FUNCTIONS
 from renderer.definition.model import Call

@@ -108,9 +108,9 @@ def _schema_fallback_keys() -> set[str]:
 
 # Call sites whose code is chosen at run time, and the catalogue keys each can produce.
 DYNAMIC = {
-    ("renderer/definition/build.py", "expression"): _expression_codes,          # the compiler's exc.code
+    ("renderer/definition/checks.py", "expression"): _expression_codes,          # the compiler's exc.code
     ("renderer/definition/structure.py", "_convert"): _schema_fallback_keys,    # schema.<rule>
-    ("renderer/definition/build.py", "problem"): None,                          # Builder.problem forwards
+    ("renderer/definition/checks.py", "problem"): None,                          # Builder.problem forwards
 }
 
 

@@ -66,3 +66,9 @@ def test_a_route_into_another_journey_without_the_check_is_refused(tmp_path: Pat
                     ('              face_failed: {message: "人脸核验未通过,请重新核验"}\n', ""))
     assert [code for code, _, _ in found] == ["verify.bypass"]
     assert found[0][1] == "forms/journeys/minor.yaml"
+
+
+def test_a_kept_answer_is_read_by_the_names_its_service_declares(tmp_path: Path) -> None:
+    found = _edited(tmp_path, "fragments/details.yaml",
+                    ("records.applicant.household_registration_date", "records.applicant.household_registration"))
+    assert [code for code, _, _ in found] == ["expr.unknown_name"]
