@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 from renderer.definition.loader import FORMS_DIR
+
+# Commands that only print (never a server: a server must survive a client that hangs up).
+PRINTING = ("lint", "graph", "paths", "diff", "purge")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="keep what changed within this many days (default: YSS_RETENTION_DAYS, 30)")
 
     args = parser.parse_args(argv)
+    if args.command in PRINTING and argv is None and hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)      # `yss lint | head`: stop quietly, no traceback
     if args.command == "purge":
         from renderer.tools.purge import run_purge
         return run_purge(args.days)

@@ -32,3 +32,10 @@ def test_every_form_file_names_its_schema_for_editors() -> None:
     missing = [str(p.relative_to(ROOT)) for p in (ROOT / "forms").rglob("*.yaml")
                if "yaml-language-server: $schema=" not in p.read_text(encoding="utf-8").splitlines()[0]]
     assert missing == []
+
+
+def test_lint_piped_into_a_reader_that_stops_early_prints_no_traceback() -> None:
+    done = subprocess.run(f"{sys.executable} -m renderer lint --explain verify.bypass | head -1", shell=True,
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith("verify.bypass: ")
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
