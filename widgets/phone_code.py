@@ -1,4 +1,8 @@
-"""A mobile number and its SMS code: 发送验证码 asks the SMS gateway, 下一步 checks the code once."""
+"""A mobile number and its SMS code: 发送验证码 asks the SMS gateway, 下一步 checks the code once.
+
+A number verified once in a draft is verified for the whole draft: the 手机号码 of 申请信息 verified there needs
+no second code as 领卡方式's recipient phone (each verification is kept in the draft's facts as `<field>.verified`).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,6 +24,13 @@ VERIFY_MESSAGES = {
     "voided": "验证码错误次数过多,已失效,请重新获取",
     "none": "请先点击“发送验证码”获取验证码",
 }
+ALREADY_VERIFIED = "该手机号码已验证,无需再次获取验证码"
+VERIFIED_SUFFIX = ".verified"
+
+
+def verified_in_draft(facts: Mapping[str, Any], number: str | None) -> bool:
+    """Whether any phone field of this draft has verified `number` with a code."""
+    return bool(number) and any(key.endswith(VERIFIED_SUFFIX) and value == number for key, value in facts.items())
 
 
 def is_cn_mobile(number: str) -> bool:
@@ -58,7 +69,7 @@ class PhoneCodeWidget(Widget):
             return None      # the registered phone needs no new code
         if not is_cn_mobile(value):
             return f"请输入正确的{MOBILE_DIGITS}位手机号码"
-        if ctx.facts.get(f"{ctx.field.id}.verified") == value:
+        if verified_in_draft(ctx.facts, value):
             return None
         code = ctx.get("code").strip()
         if not code:
@@ -69,7 +80,7 @@ class PhoneCodeWidget(Widget):
             return "请输入验证码"
         result = ctx.services.sms.verify(value, code)
         if result == "ok":
-            ctx.facts[f"{ctx.field.id}.verified"] = value
+            ctx.facts[ctx.field.id + VERIFIED_SUFFIX] = value
             return None
         return VERIFY_MESSAGES.get(result, "验证码校验失败,请重新获取")
 
@@ -78,11 +89,19 @@ class PhoneCodeWidget(Widget):
             ctx.set("editing", "1")
             ctx.set("", "")
             return ActionResult()
+        if verb == "cancel":         # back to the prefilled number, unchanged; what was typed instead is dropped
+            if self._prefilled(ctx) is not None:
+                ctx.set("editing", "")
+                ctx.set("", "")
+                ctx.set("code", "")
+            return ActionResult()
         if verb != "send":
             return ActionResult(error="不支持的操作")
         phone = ctx.get().strip().replace(" ", "")
         if not is_cn_mobile(phone):
             return ActionResult(error=f"请输入正确的{MOBILE_DIGITS}位手机号码")
+        if verified_in_draft(ctx.facts, phone):      # no new code (nor its 60 s wait) for a verified number
+            return ActionResult(notice=ALREADY_VERIFIED)
         sent = ctx.services.sms.send_code(phone)
         ctx.facts[f"{ctx.field.id}.resend_at"] = sent.resend_at.isoformat()
         if not sent.ok:
@@ -99,9 +118,10 @@ class PhoneCodeWidget(Widget):
             left = dt.datetime.fromisoformat(resend_at) - dt.datetime.now(dt.UTC)
             wait = max(0, int(left.total_seconds()) + (1 if left.total_seconds() > 0 else 0))
         phone = self.value(ctx) or ""
-        verified = bool(phone) and ctx.facts.get(f"{ctx.field.id}.verified") == phone
+        verified = verified_in_draft(ctx.facts, phone)
         s = read(ctx.field, PhoneCodeSettings)
         return {"digits": MOBILE_DIGITS, "editing": self._editing(ctx), "masked": mask_phone(self._prefilled(ctx)),
+                "cancellable": self._prefilled(ctx) is not None,
                 "phone": ctx.get() if self._editing(ctx) else "", "code": "" if verified else ctx.get("code"),
                 "wait": wait, "verified": verified, "code_label": s.code_label, "edit_label": s.editable_label}
 
