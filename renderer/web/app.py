@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
@@ -22,6 +23,7 @@ from renderer.services.simulator import simulated_services
 from renderer.store import open_store
 from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
 from renderer.web import analyst, routes, schemas
+from renderer.web.assets import Assets
 from renderer.web.config import ROOT, Settings, load_settings
 from renderer.web.head import HeadAsGet
 from renderer.web.health import healthz, readyz
@@ -32,14 +34,16 @@ from renderer.web.sessions import SessionMiddleware
 
 log = logging.getLogger("yss")
 HTMX = "htmx-2.0.11.min.js"
+GZIP_MINIMUM = 500      # bytes: smaller answers gain less than the compression costs
 
 
-def templates() -> Jinja2Templates:
+def templates(assets: Assets | None = None) -> Jinja2Templates:
     loader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
                            PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})])
     env = Environment(loader=loader,
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     env.globals["htmx_asset"] = HTMX
+    env.globals["asset"] = (assets or Assets(ROOT / "static")).url     # /static/<fingerprint>/<name>
     env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its action's query
     return Jinja2Templates(env=env)
 
@@ -78,6 +82,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
     store = open_store(settings.database, dt.timedelta(seconds=settings.submit_lease))
     services = simulated_services(settings.personas, settings.secret.encode(), store.records, settings.failure_rate,
                                   settings.sim_latency)
+    assets = Assets(ROOT / "static")
     app = Starlette(
         routes=[
             Route("/", routes.home),
@@ -93,7 +98,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/j/{journey}/{page}", routes.journey_page, methods=["GET", "POST"]),
             Route("/j/{journey}/{page}/refresh", routes.journey_refresh, methods=["POST"]),
             Route("/j/{journey}/{page}/verify", routes.journey_verify, methods=["GET", "POST"]),
-            Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
+            Mount("/static", assets.app(), name="static"),
             # The DSL's JSON Schema at a stable address, for editors that fetch it over HTTP.
             Mount("/schema", StaticFiles(directory=str(ROOT / "forms" / "schema")), name="schema"),
             *([Route("/preview", routes.preview_index),
@@ -102,6 +107,9 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         middleware=[
             Middleware(RequestLog),
             Middleware(SecurityHeaders, hsts=settings.https_cookies),
+            # HTML, CSS and JS compressed; CSRF tokens in pages are masked per response, so compression gives
+            # nothing away (BREACH). Images are not compressed again.
+            Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, compresslevel=6),
             Middleware(BodyLimits, body_timeout=settings.body_timeout),
             Middleware(HeadAsGet),
             *([Middleware(analyst.ReloadForms)] if reload_forms else []),
@@ -118,6 +126,6 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         app.state.watcher.errors = first_errors
     app.state.services = services
     app.state.store = store
-    app.state.templates = templates()
+    app.state.templates = templates(assets)
     app.state.settings = settings
     return app

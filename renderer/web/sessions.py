@@ -2,6 +2,7 @@
 ends the session, and signing in makes a new one. Before sign-in, a signed cookie holds just a CSRF token."""
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -132,7 +133,12 @@ def end(request: Request) -> None:
 
 
 def csrf_token(request: Request) -> str:
-    """The session's CSRF token; before sign-in, one kept in a signed cookie (made on first use)."""
+    """The session's CSRF token as a page carries it: masked afresh each time, so that a compressed page never
+    repeats the same secret bytes (BREACH); before sign-in, one kept in a signed cookie (made on first use)."""
+    return mask(_raw_token(request))
+
+
+def _raw_token(request: Request) -> str:
     state = _state(request)
     if state.session is not None:
         return state.session.csrf
@@ -149,4 +155,29 @@ def csrf_ok(request: Request, form: Mapping[str, Any]) -> bool:
     state = _state(request)
     expected = state.session.csrf if state.session is not None else state.pre_token
     sent = form.get("_csrf") or request.headers.get("x-csrf-token") or ""
-    return bool(expected) and isinstance(sent, str) and secrets.compare_digest(str(expected), sent)
+    if not expected or not isinstance(sent, str):
+        return False
+    want = str(expected).encode()      # bytes: compare_digest refuses str with non-ASCII characters
+    return secrets.compare_digest(want, unmask(sent).encode()) or secrets.compare_digest(want, sent.encode())
+
+
+def mask(token: str) -> str:
+    """A one-time pad over the token: a different text each time, the same token inside."""
+    raw = token.encode()
+    pad = secrets.token_bytes(len(raw))
+    return base64.urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(raw, pad, strict=True))).decode()
+
+
+def unmask(sent: str) -> str:
+    """The token a masked text carries ('' when it is not one)."""
+    try:
+        data = base64.urlsafe_b64decode(sent.encode())
+    except (ValueError, UnicodeError):
+        return ""
+    half = len(data) // 2
+    if not data or len(data) % 2:
+        return ""
+    try:
+        return bytes(a ^ b for a, b in zip(data[half:], data[:half], strict=True)).decode()
+    except UnicodeDecodeError:
+        return ""
