@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench import forms, pages, photo, store, uploads, workers
+from tests.bench import forms, pages, photo, sidebyside, store, uploads, workers
 from tests.bench.report import FIGURES, NOTES, PROBLEMS, ROWS, print_figures, print_table, step
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SECTIONS: list[tuple[str, Callable[[], None]]] = [
     ("forms", forms.bench_load),
     ("pages", pages.bench_details),
+    ("sidebyside", sidebyside.bench_side_by_side),
     ("photo", photo.bench_photo),
     ("uploads", uploads.bench_uploads),
     ("store", store.bench_store),
