@@ -136,7 +136,11 @@ class BranchPickerWidget(Widget):
         return None
 
     def act(self, ctx: FieldContext, verb: str, form: Mapping[str, Any]) -> ActionResult:
-        if verb in ("open", "search"):
+        if verb in ("open", "close"):       # the list opens clean, whatever an earlier search left behind
+            ctx.set("q", "")
+            ctx.set("district", "")
+            return ActionResult(state={"dialog": verb == "open"})
+        if verb == "search":
             return ActionResult(state={"dialog": True})
         if verb.startswith("pick:"):
             city = self._city(ctx)
