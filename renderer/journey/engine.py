@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from renderer.definition.model import Button, Definition, Journey, Link, Page, Route
-from renderer.journey import answers, submission, verification
+from renderer.journey import answers, flash, submission, verification
 from renderer.journey.answers import CONFLICT_FIELD, CONFLICT_MESSAGE
 from renderer.journey.calls import fill, run_call
 from renderer.journey.drafts import DraftConflict, Drafts, form_version, stale_confirm
@@ -158,7 +158,8 @@ class Engine:
 
     @_conflicts_shown
     def show(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False,
-             why: bool = False) -> Redirect | PageView:
+             why: bool = False, shown: str | None = None) -> Redirect | PageView:
+        """A page; `shown` names what the POST that redirected here said (renderer/journey/flash.py)."""
         ev = self.evaluate(identity, journey)
         journey = ev.journey          # the version this draft is on
         page = journey.page(page_id)
@@ -175,11 +176,16 @@ class Engine:
             sent = self._sent_application(ev, page)
             if sent is not None:
                 return sent
+        said = shown and flash.shown(self.store.records, identity.key, journey.id, page.id, shown, ev.draft.version)
         if answers.prepare(ev, page):      # fetched something (the system photo): values may have changed
             self.save(ev)
             ev = self.evaluate(identity, journey, ev.draft)
         banner = (page.banner or DEFAULT_BANNER.format(title=page.title)) if why else None
-        return self.view(ev, page, Feedback(), edit=edit, banner=banner)
+        return self.view(ev, page, said or Feedback(), edit=edit, banner=banner)
+
+    def redirect_after_post(self, identity: Identity, view: PageView) -> Redirect:
+        """A POST's page, shown by the GET it redirects to: what it said is kept in the store until then."""
+        return Redirect(flash.keep(self.store.records, identity.key, view))
 
     # ------------------------------------------------------------------ POST
 

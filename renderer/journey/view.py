@@ -1,8 +1,9 @@
 """The view model of a journey page: what the engine answers and page.html renders, built from an evaluation."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from renderer.definition.model import Journey, Link, Page
@@ -33,6 +34,17 @@ class Feedback:
     dialogs: dict[str, bool] = field(default_factory=dict)
     proceed: str | None = None      # a confirmation popup: the action its last button carries out
 
+    def to_json(self) -> dict[str, Any]:
+        """As the store keeps it between a POST and the GET it redirects to (dates as ISO text)."""
+        return json.loads(json.dumps(asdict(self), default=str))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Feedback:
+        outcome = data.get("outcome")
+        return cls(errors=dict(data.get("errors") or {}), notices=dict(data.get("notices") or {}),
+                   popup=data.get("popup"), outcome=Outcome(**outcome) if outcome else None,
+                   message=data.get("message"), dialogs=dict(data.get("dialogs") or {}), proceed=data.get("proceed"))
+
 
 @dataclass
 class PageView:
@@ -43,6 +55,8 @@ class PageView:
     data: dict[str, Any]
     status: int = 200
     template: str = "page.html"
+    feedback: Feedback | None = None      # what a POST said: carried to the GET it redirects to
+    edit: bool = False
 
 
 def items_from(block: Any, env: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -73,6 +87,19 @@ def link_button(label: str, url: str | None) -> dict[str, Any]:
 
 def page_url(journey_id: str, page_id: str, edit: bool = False) -> str:
     return f"/j/{journey_id}/{page_id}" + ("?edit=1" if edit else "")
+
+
+def back_url(ev: Evaluation, page: Page, edit: bool) -> str | None:
+    """上一步: the page before this one on the citizen's route; while changing an answer, 信息确认."""
+    journey = ev.journey
+    if edit:
+        confirm = next((p for p in journey.pages if p.is_confirm), None)
+        if confirm is not None and confirm is not page:
+            return page_url(journey.id, confirm.id)
+    route = ev.pages_on_route
+    if page not in route or route.index(page) == 0:
+        return None
+    return page_url(journey.id, route[route.index(page) - 1].id)
 
 
 def page_view(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl, edit: bool = False,
@@ -119,6 +146,6 @@ def page_view(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl,
             "banner": banner, "edit": edit, "buttons": buttons, "confirm": confirm,
             "version": ev.draft.version, "steps": steps,
             "step_index": steps.index(page.step) + 1 if page.step in steps else None,
-            "action_url": page_url(journey.id, page.id, edit=edit),
+            "action_url": page_url(journey.id, page.id, edit=edit), "back_url": back_url(ev, page, edit),
             "refresh_url": f"/j/{journey.id}/{page.id}/refresh"}
-    return PageView(journey, page, data, status)
+    return PageView(journey, page, data, status, feedback=feedback, edit=edit)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from renderer.definition.model import Journey
-from renderer.journey import verification
+from renderer.journey import flash, verification
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
 from renderer.web import analyst, sessions
@@ -145,6 +145,15 @@ def page_response(request: Request, outcome: Redirect | PageView) -> Response:
                   status=status)
 
 
+async def post_answer(request: Request, identity: Identity, outcome: Redirect | PageView) -> Response:
+    """Every POST answers with a redirect (303): a page shown again, with its errors or popup, is shown by the GET
+    it redirects to, so Back and reload never ask to resubmit. htmx's in-page requests, which make no history
+    entry, get the page to swap from at once. The GET answers 200: the POST's failure was answered by the 303."""
+    if isinstance(outcome, PageView) and not HtmxDetails.of(request).request:
+        outcome = await run_in_threadpool(engine(request).redirect_after_post, identity, outcome)
+    return page_response(request, outcome)
+
+
 @journey_endpoint
 async def journey_start(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     return_to = request.query_params.get("return")
@@ -161,15 +170,18 @@ async def journey_page(request: Request, identity: Identity, journey: Journey, f
     page_id = request.path_params["page"]
     edit = request.query_params.get("edit") == "1"
     if form is None:
-        why = request.query_params.get("why") == "1"
-        return page_response(request, await run_in_threadpool(engine(request).show, identity, journey, page_id, edit, why))
-    return page_response(request, await run_in_threadpool(engine(request).post, identity, journey, page_id, form, edit))
+        why, shown = request.query_params.get("why") == "1", request.query_params.get(flash.PARAM)
+        return page_response(request, await run_in_threadpool(engine(request).show, identity, journey, page_id, edit,
+                                                               why, shown))
+    return await post_answer(request, identity,
+                             await run_in_threadpool(engine(request).post, identity, journey, page_id, form, edit))
 
 
 @journey_endpoint
 async def journey_refresh(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     page_id = request.path_params["page"]
-    return page_response(request, await run_in_threadpool(engine(request).refresh, identity, journey, page_id, form))
+    return await post_answer(request, identity,
+                             await run_in_threadpool(engine(request).refresh, identity, journey, page_id, form))
 
 
 @journey_endpoint
@@ -181,8 +193,8 @@ async def journey_verify(request: Request, identity: Identity, journey: Journey,
         if pending is None:
             return redirect(request, f"/j/{journey.id}/{page_id}")
         return render(request, verification.screen(pending.service), {"journey": journey})
-    return page_response(request, await run_in_threadpool(engine(request).verify_done, identity, journey, page_id,
-                                                          form))
+    return await post_answer(request, identity, await run_in_threadpool(engine(request).verify_done, identity,
+                                                                         journey, page_id, form))
 
 
 @journey_endpoint
@@ -194,15 +206,20 @@ async def journey_result(request: Request, identity: Identity, journey: Journey,
 
 
 async def upload(request: Request) -> Response:
-    """An uploaded or fetched image, to its owner only."""
+    """An uploaded or fetched image, to its owner only; `?size=thumb` its thumbnail."""
     identity = current_identity(request)
     if identity is None:
         return Response(status_code=404)
-    stored = await run_in_threadpool(request.app.state.store.get_upload, identity.key, request.path_params["upload"])
+    thumbnail = request.query_params.get("size") == "thumb"
+    stored = await run_in_threadpool(request.app.state.store.get_upload, identity.key, request.path_params["upload"],
+                                     thumbnail)
     if stored is None:
         return Response(status_code=404)
+    # An id names one upload for good (a replaced photo gets a new id), so its thumbnail may stay in the owner's
+    # browser; the full picture of an identity document is not kept there.
+    cache = "private, max-age=31536000, immutable" if thumbnail else "private, no-store"
     return Response(stored.data, media_type=stored.content_type,
-                    headers={"Cache-Control": "private, no-store", "Content-Disposition": "inline"})
+                    headers={"Cache-Control": cache, "Content-Disposition": "inline"})
 
 
 # ---------------------------------------------------------------- analysts' preview
