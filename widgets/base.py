@@ -24,9 +24,10 @@ class FieldContext:
     owner: str = ""
     journey: str = ""                      # the draft's journey: uploads belong to it
 
-    def keep_upload(self, data: bytes, content_type: str, replacing: str | None = None) -> str:
+    def keep_upload(self, data: bytes, content_type: str, replacing: str | None = None,
+                    thumbnail: bytes | None = None) -> str:
         """Store an upload for this draft; the one it replaces (if any) is removed, so each is kept once."""
-        upload = self.store.put_upload(self.owner, data, content_type, journey=self.journey)
+        upload = self.store.put_upload(self.owner, data, content_type, journey=self.journey, thumbnail=thumbnail)
         if replacing and replacing != upload:
             self.store.delete_upload(self.owner, replacing)
         return upload

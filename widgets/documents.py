@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from renderer.definition.functions import is_valid_id_number
-from renderer.uploads.images import ImageRejected, process_upload
+from renderer.uploads.images import LIMITS, ImageRejected, process_upload
 from widgets.base import ActionResult, FieldContext, Widget
 
 UPLOAD_URL = "/uploads/{id}"
+THUMBNAIL_URL = UPLOAD_URL + "?size=thumb"     # what pages show beside other data; the link opens UPLOAD_URL
 
 
 class DocumentsWidget(Widget):
@@ -77,7 +78,8 @@ class DocumentsWidget(Widget):
             key = f"{ctx.field.id}.{doc['id']}.{index}"
             upload = ctx.facts.get(key)
             out.append({"key": key, "label": ctx.field.prop("prefix", "") + side, "upload": upload,
-                        "url": UPLOAD_URL.format(id=upload) if upload else None})
+                        "url": THUMBNAIL_URL.format(id=upload) if upload else None,
+                        "full_url": UPLOAD_URL.format(id=upload) if upload else None})
         return out
 
     def value(self, ctx: FieldContext) -> Any:
@@ -125,13 +127,14 @@ class DocumentsWidget(Widget):
             except ImageRejected as exc:
                 errors.append(f"{slot['label']}:{exc.message}")
                 continue
-            ctx.facts[key] = ctx.keep_upload(image.data, image.content_type, replacing=ctx.facts.get(key))
+            ctx.facts[key] = ctx.keep_upload(image.data, image.content_type, replacing=ctx.facts.get(key),
+                                             thumbnail=image.thumbnail)
         return ActionResult(error=";".join(errors) or None)
 
     def display(self, ctx: FieldContext, value: Any) -> Any:
         if not value:
             return ""
-        return {"images": [(f["label"], UPLOAD_URL.format(id=f["upload"])) for f in value["files"]]}
+        return {"images": [(f["label"], THUMBNAIL_URL.format(id=f["upload"])) for f in value["files"]]}
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
         docs = self._documents(ctx)
@@ -139,7 +142,9 @@ class DocumentsWidget(Widget):
         needs_number = self._needs_number(ctx)
         return {"documents": docs, "chosen": chosen["id"] if chosen else "", "slots": self.slots(ctx),
                 "button": ctx.field.prop("button", "拍照或从手机相册选择"), "needs_number": needs_number,
-                "number_label": f"{chosen['label']}号码" if chosen and needs_number else "", "number": ctx.get("number")}
+                "number_label": f"{chosen['label']}号码" if chosen and needs_number else "", "number": ctx.get("number"),
+                # the browser scales a photo to what process_upload keeps before sending it (static/upload.js)
+                "scaling": LIMITS.browser_scaling()}
 
 
 def _matches(number: str, rule: Mapping[str, Any]) -> bool:

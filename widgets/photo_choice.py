@@ -7,7 +7,7 @@ from typing import Any
 
 from renderer.uploads.images import ImageRejected, process_upload
 from widgets.base import ActionResult, FieldContext, Widget
-from widgets.documents import UPLOAD_URL
+from widgets.documents import THUMBNAIL_URL
 from widgets.settings import PhotoChoiceSettings, read
 
 
@@ -42,7 +42,7 @@ class PhotoChoiceWidget(Widget):
         if data:
             try:
                 image = process_upload(data)
-                upload = ctx.keep_upload(image.data, image.content_type)
+                upload = ctx.keep_upload(image.data, image.content_type, thumbnail=image.thumbnail)
             except ImageRejected:
                 upload = None
         ctx.facts[key] = upload or ""
@@ -86,7 +86,7 @@ class PhotoChoiceWidget(Widget):
             popup = s.popups.get("receipt_not_found")
             return ActionResult(popup=popup, error=None if popup else "未查询到该相片")
         image = process_upload(data)
-        upload = ctx.keep_upload(image.data, image.content_type, replacing=earlier)
+        upload = ctx.keep_upload(image.data, image.content_type, replacing=earlier, thumbnail=image.thumbnail)
         ctx.facts[f"{ctx.field.id}.receipt_photo"] = {"upload": upload, "receipt": receipt}
         ctx.set("receipt", receipt)
         ctx.set("consent", "")          # fetching a receipt photo chooses it over the system photo
@@ -102,13 +102,13 @@ class PhotoChoiceWidget(Widget):
         return ActionResult(popup=popup, error=None if popup else s.system_missing)
 
     def display(self, ctx: FieldContext, value: Any) -> Any:
-        return {"images": [("制卡相片", UPLOAD_URL.format(id=value["upload"]))]} if value else ""
+        return {"images": [("制卡相片", THUMBNAIL_URL.format(id=value["upload"]))]} if value else ""
 
     def view(self, ctx: FieldContext) -> dict[str, Any]:
         receipt, system = self._receipt_photo(ctx), self._system_upload(ctx)
         s = read(ctx.field, PhotoChoiceSettings)
-        return {"receipt": ctx.get("receipt"), "receipt_url": UPLOAD_URL.format(id=receipt["upload"]) if receipt else None,
-                "system_url": UPLOAD_URL.format(id=system) if system else None, "consent": self._consent(ctx),
+        return {"receipt": ctx.get("receipt"), "receipt_url": THUMBNAIL_URL.format(id=receipt["upload"]) if receipt else None,
+                "system_url": THUMBNAIL_URL.format(id=system) if system else None, "consent": self._consent(ctx),
                 # The texts are the manual's, declared in YAML (the schema requires them for this kind).
                 "receipt_label": s.receipt_label, "receipt_button": s.receipt_button,
                 "system_label": s.system_label, "system_consent": s.system_consent,

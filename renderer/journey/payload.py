@@ -57,7 +57,7 @@ def answered_fields(ev: Evaluation) -> list[dict[str, Any]]:
 def display_text(shown: Any) -> Any:
     """A widget's confirm-page display as kept: its text, or its images as [{label, upload}]."""
     if isinstance(shown, Mapping) and "images" in shown:
-        return [{"label": label, "upload": str(url).removeprefix(UPLOAD_PREFIX)} for label, url in shown["images"]]
+        return [{"label": label, "upload": str(url).removeprefix(UPLOAD_PREFIX).split("?")[0]} for label, url in shown["images"]]
     return "" if shown is None else str(shown)
 
 

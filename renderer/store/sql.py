@@ -86,17 +86,21 @@ class SqlStore:
 
     # ------------------------------------------------------------------ uploads
 
-    def put_upload(self, owner: str, data: bytes, content_type: str, journey: str | None = None) -> str:
-        """Keep an upload; returns a random id that only its owner can read it back by."""
+    def put_upload(self, owner: str, data: bytes, content_type: str, journey: str | None = None,
+                   thumbnail: bytes | None = None) -> str:
+        """Keep an upload (and its thumbnail); returns a random id that only its owner can read it back by."""
         upload_id = secrets.token_urlsafe(18)
         with self.db.write() as conn:
             conn.execute(insert(uploads).values(id=upload_id, owner=owner, journey=journey, content_type=content_type,
-                                                data=data, created_at=utcnow(), kept=False))
+                                                data=data, thumbnail=thumbnail or None, created_at=utcnow(),
+                                                kept=False))
         return upload_id
 
-    def get_upload(self, owner: str, upload_id: str) -> StoredUpload | None:
+    def get_upload(self, owner: str, upload_id: str, thumbnail: bool = False) -> StoredUpload | None:
+        """The upload, or with `thumbnail` its small JPEG (the upload itself when it has none)."""
+        column = func.coalesce(uploads.c.thumbnail, uploads.c.data) if thumbnail else uploads.c.data
         with self.db.read() as conn:
-            row = conn.execute(select(uploads.c.data, uploads.c.content_type)
+            row = conn.execute(select(column.label("data"), uploads.c.content_type)
                                .where(uploads.c.id == upload_id, uploads.c.owner == owner)).first()
         return StoredUpload(bytes(row.data), row.content_type) if row else None
 

@@ -45,6 +45,7 @@ uploads = Table(
     Column("journey", String(64)),                # the draft it belongs to; NULL for uploads kept before 0002
     Column("content_type", String(64), nullable=False),
     Column("data", LargeBinary, nullable=False),
+    Column("thumbnail", LargeBinary),             # a small JPEG for pages that show it; NULL before 0004
     Column("created_at", UtcDateTime(), nullable=False),
     Column("kept", Boolean, nullable=False, server_default=text("false")),   # part of an application
     Index("uploads_by_draft", "owner", "journey"),

@@ -68,6 +68,15 @@ class ImageLimits:
     max_full_decode_pixels: int = 4096 * 4096
     max_side: int = 2000
     jpeg_quality: int = 85
+    thumbnail_side: int = 320       # what 信息确认, the preview and the upload slots show (a phone's card at 2x)
+    thumbnail_quality: int = 75
+
+    def browser_scaling(self) -> dict[str, str]:
+        """What the upload page tells the browser to scale a photo to before sending it: the size kept here."""
+        return {"max_side": str(self.max_side), "quality": f"{self.jpeg_quality / 100:g}"}
+
+
+LIMITS = ImageLimits()   # the one pipeline: the widgets process with it and tell the browser its size
 
 
 @dataclass(frozen=True)
@@ -77,10 +86,11 @@ class ProcessedImage:
     data: bytes
     width: int
     height: int
+    thumbnail: bytes = b""          # a small JPEG of the same picture, for pages that show it beside other data
     content_type: str = "image/jpeg"
 
 
-def process_upload(data: bytes, limits: ImageLimits = ImageLimits()) -> ProcessedImage:
+def process_upload(data: bytes, limits: ImageLimits = LIMITS) -> ProcessedImage:
     """Validate an uploaded photo and return it as an upright, bounded, metadata-free JPEG.
 
     Blocks while the process's decode slots are all taken: call it from a worker thread, never the event loop.
@@ -130,7 +140,17 @@ def _process(data: bytes, kind: Kind, limits: ImageLimits) -> ProcessedImage:
 
     buf = io.BytesIO()
     small.save(buf, "JPEG", quality=limits.jpeg_quality, optimize=False)
-    return ProcessedImage(data=buf.getvalue(), width=small.width, height=small.height)
+    return ProcessedImage(data=buf.getvalue(), width=small.width, height=small.height,
+                          thumbnail=_thumbnail(small, limits))
+
+
+def _thumbnail(img: Image.Image, limits: ImageLimits) -> bytes:
+    """A small upright JPEG of the kept picture (its longer side at most thumbnail_side)."""
+    thumb = img.copy()
+    thumb.thumbnail((limits.thumbnail_side, limits.thumbnail_side), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    thumb.save(buf, "JPEG", quality=limits.thumbnail_quality, optimize=True)
+    return buf.getvalue()
 
 
 def _check_size(img: Image.Image, kind: Kind, data: bytes, limits: ImageLimits) -> None:

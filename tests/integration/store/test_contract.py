@@ -159,3 +159,12 @@ def test_uploads_of_an_accepted_application_stay_and_the_rest_go(store: SqlStore
     store.finish_submission(claim.application.id, "accepted", None, "SB2", uploads_kept=[shown])
     assert store.get_upload(OWNER, shown) is not None and store.get_upload(OWNER, loose) is None
     assert store.purge(dt.timedelta(days=30), now=utcnow() + dt.timedelta(days=400))["uploads"] == 0
+
+
+def test_an_upload_keeps_its_thumbnail_and_one_without_answers_with_itself(store: SqlStore) -> None:
+    photo = store.put_upload(OWNER, b"full-jpeg", "image/jpeg", journey="adult", thumbnail=b"thumb-jpeg")
+    fetched = store.put_upload(OWNER, b"system-photo", "image/jpeg", journey="adult")
+    assert store.get_upload(OWNER, photo, thumbnail=True).data == b"thumb-jpeg"
+    assert store.get_upload(OWNER, photo).data == b"full-jpeg"
+    assert store.get_upload(OWNER, fetched, thumbnail=True).data == b"system-photo"
+    assert store.get_upload(OTHER, photo, thumbnail=True) is None
