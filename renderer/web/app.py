@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -31,17 +31,18 @@ from renderer.web.limits import BodyLimits
 from renderer.web.logs import RequestLog
 from renderer.web.security import SecurityHeaders, security_headers
 from renderer.web.sessions import SessionMiddleware
+from renderer.web.templating import page_environment
 
 log = logging.getLogger("yss")
 HTMX = "htmx-2.0.11.min.js"
 GZIP_MINIMUM = 500      # bytes: smaller answers gain less than the compression costs
 
 
-def templates(assets: Assets | None = None) -> Jinja2Templates:
+def templates(assets: Assets | None = None, reload: bool = False) -> Jinja2Templates:
+    """Compiled once at start; `reload` (yss serve --reload, yss preview) reads a changed template again."""
     loader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
                            PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})])
-    env = Environment(loader=loader,
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = page_environment(loader, reload)
     env.globals["htmx_asset"] = HTMX
     env.globals["asset"] = (assets or Assets(ROOT / "static")).url     # /static/<fingerprint>/<name>
     env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its action's query
@@ -126,6 +127,6 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         app.state.watcher.errors = first_errors
     app.state.services = services
     app.state.store = store
-    app.state.templates = templates(assets)
+    app.state.templates = templates(assets, reload=reload_forms or preview)
     app.state.settings = settings
     return app
