@@ -58,6 +58,22 @@ class Walker:
             self.csrf = found.group(1)
         return response
 
+    def post_shown(self, url: str, data: dict[str, str], expect_status: int) -> Any:
+        """A POST that shows its page again: the page it answers with (`expect_status`), or, when it answers 303 to
+        the same page (post/redirect/get), the page that redirect shows."""
+        response = self.client.post(url, data={**data, "_csrf": self.csrf}, follow_redirects=False)
+        location = response.headers.get("location") or ""
+        if response.status_code == 303 and location.split("?")[0] == url:
+            return self.get(location)
+        if response.status_code != expect_status:
+            raise WalkBroken(f"POST {url} {sorted(data)}: expected {expect_status} or 303 → {url}, got "
+                             f"{response.status_code}" + (f" → {location}" if location else "")
+                             + f": {snippet(response.text)}")
+        found = CSRF.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
 
 def sign_in(w: Walker, person_id: str = PERSON_ID) -> None:
     w.get("/login")
@@ -120,13 +136,13 @@ def walk_to_details(w: Walker, person_id: str = PERSON_ID, phone: str = PERSON_P
 
     # The phone is not prefilled: send a (simulated) SMS code once and let the first failing POST verify it,
     # so the measured POSTs fail on 民族 alone rather than on the phone check.
-    sent = w.post(f"{j}/details", {**details_form(phone=phone), "_action": "field:phone:send"}, expect_status=200)
+    sent = w.post_shown(f"{j}/details", {**details_form(phone=phone), "_action": "field:phone:send"}, 200)
     found = SMS_CODE.search(sent.text)
     if not found:
         raise WalkBroken(f"POST {j}/details field:phone:send: no simulated SMS code on the page: "
                          f"{snippet(sent.text)}")
     form = details_form(found.group(1), phone)
-    first = w.post(f"{j}/details", form, expect_status=422)
+    first = w.post_shown(f"{j}/details", form, 422)
     errors = field_errors(first.text)
     if "请选择民族" not in first.text:
         raise WalkBroken(f"POST {j}/details without 民族: the page did not ask for 民族: "

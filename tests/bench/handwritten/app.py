@@ -1,6 +1,7 @@
 """申请信息 (/j/adult/details) as a competent engineer would write it by hand on the product's stack: Starlette,
 Jinja2, a signed session cookie, the draft in SQLite (read on every request, written on every POST), a CSRF check,
-the same HTML the engine serves. `create_app(db)`; `GET /bench/sign-in?owner=…&phone=…` makes a session whose phone
+the same HTML the engine serves. `create_app(db, prg)`: with `prg`, a POST that fails answers 303 and the page it
+redirects to shows the errors (kept in the session for that one GET), as the engine does when it redirects; `GET /bench/sign-in?owner=…&phone=…` makes a session whose phone
 is already verified (the bench's stand-in for the sign-in and SMS steps, which it does not measure)."""
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
@@ -134,7 +135,7 @@ def check(answers: dict[str, str], state: dict[str, Any], lists: dict[str, Any],
     return errors
 
 
-def create_app(database: Path, secret: str = "handwritten-bench") -> Starlette:
+def create_app(database: Path, prg: bool = False, secret: str = "handwritten-bench") -> Starlette:
     lists = {name: _read(FORMS / "lists" / f"{name}.yaml")["options"]
              for name in ("ethnicities", "occupations", "insurance_types")}
     cities = _read(FORMS / "lists" / "regions.yaml")["tree"]["广东省"]
@@ -151,7 +152,8 @@ def create_app(database: Path, secret: str = "handwritten-bench") -> Starlette:
         context = {**constants, "csrf": request.session["csrf"], "answers": state.get("answers", {}),
                    "verified_phone": state.get("verified_phone"), "wait": wait, "errors": errors,
                    "version": version, "today": dt.date.today().isoformat()}
-        return templates.TemplateResponse(request, "details.html", context, status_code=422 if errors else 200,
+        status = 422 if errors and request.method == "POST" else 200
+        return templates.TemplateResponse(request, "details.html", context, status_code=status,
                                           headers=HEADERS)
 
     def details(request: Request) -> Response:        # sync: Starlette runs it in its threadpool
@@ -159,7 +161,7 @@ def create_app(database: Path, secret: str = "handwritten-bench") -> Starlette:
         if not owner:
             return PlainTextResponse("sign in first", status_code=401)
         state, version = drafts.load(owner)
-        return page(request, state, version, {})
+        return page(request, state, version, request.session.pop("flash", None) or {})
 
     async def details_post(request: Request) -> Response:
         owner = request.session.get("owner")
@@ -177,6 +179,9 @@ def create_app(database: Path, secret: str = "handwritten-bench") -> Starlette:
         state["answers"] = posted
         errors = check(posted, state, lists, banks, cities)
         version = drafts.save(owner, state, version)
+        if prg:
+            request.session["flash"] = errors
+            return RedirectResponse("/j/adult/details", status_code=303)
         return page(request, state, version, errors)
 
     def sign_in(request: Request) -> Response:
