@@ -200,8 +200,8 @@ class Engine:
         gate = self._verified_first(ev, page, edit)       # nothing posted to the page is taken without a pass
         if gate is not None:
             return gate
-        feedback = Feedback()
         action = str(form.get("_action", ""))
+        feedback = Feedback(opener=action or None)
         answers.apply_answers(ev, page, form, feedback)
         ev = self.evaluate(identity, journey, ev.draft)
         if feedback.message == CONFLICT_MESSAGE:     # another tab changed answers this one still showed old

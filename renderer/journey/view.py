@@ -33,6 +33,7 @@ class Feedback:
     message: str | None = None
     dialogs: dict[str, bool] = field(default_factory=dict)
     proceed: str | None = None      # a confirmation popup: the action its last button carries out
+    opener: str | None = None       # the action posted: a popup closed in place gives focus back to its button
 
     def to_json(self) -> dict[str, Any]:
         """As the store keeps it between a POST and the GET it redirects to (dates as ISO text)."""
@@ -43,7 +44,8 @@ class Feedback:
         outcome = data.get("outcome")
         return cls(errors=dict(data.get("errors") or {}), notices=dict(data.get("notices") or {}),
                    popup=data.get("popup"), outcome=Outcome(**outcome) if outcome else None,
-                   message=data.get("message"), dialogs=dict(data.get("dialogs") or {}), proceed=data.get("proceed"))
+                   message=data.get("message"), dialogs=dict(data.get("dialogs") or {}), proceed=data.get("proceed"),
+                   opener=data.get("opener"))
 
 
 @dataclass
@@ -143,7 +145,7 @@ def page_view(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl,
     blocks = [{"title": b.title, "lines": b.lines, "entries": items_from(b, ev.env) + list(b.items)}
               for b in page.blocks]
     data = {"blocks": blocks, "sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
-            "banner": banner, "edit": edit, "buttons": buttons, "confirm": confirm,
+            "banner": banner, "edit": edit, "opener": feedback.opener, "buttons": buttons, "confirm": confirm,
             "version": ev.draft.version, "steps": steps,
             "step_index": steps.index(page.step) + 1 if page.step in steps else None,
             "action_url": page_url(journey.id, page.id, edit=edit), "back_url": back_url(ev, page, edit),
