@@ -76,17 +76,20 @@ def _handwritten_sessions(base: str, forms: Sessions) -> Sessions:
             phone = dict(urllib.parse.parse_qsl(engine_body))["phone"]
             csrf = client.get("/bench/sign-in", params={"owner": f"citizen-{i}", "phone": phone}).text
             body = {**dict(urllib.parse.parse_qsl(engine_body)), "_csrf": csrf}
+            client.post(PAGE, data=body, follow_redirects=True)      # the answers so far, as the engine's walk left
             out.append(("; ".join(f"{k}={v}" for k, v in client.cookies.items()), urllib.parse.urlencode(body)))
     return out
 
 
 def _normalised(html: str) -> str:
-    """The page's <main> (the head's scripts are not the page's), without per-session tokens and countdowns."""
+    """The page's <main> (the head's scripts are not the page's), without per-session tokens, countdowns and the
+    citizen's own name and number."""
     html = html[html.find("<main"):html.find("</main>")]
     html = CSRF.sub('name="_csrf" value=""', html)
     html = re.sub(r'"X-CSRF-Token": "[^"]*"', '"X-CSRF-Token": ""', html)
     html = re.sub(r'name="_version" value="\d+"', 'name="_version" value=""', html)
     html = re.sub(r"\d+秒后重新发送|data-countdown=\"\d+\"", "", html)
+    html = re.sub(r'(class="readonly">)[^<]*<', r"\1<", html)      # the citizen's own (masked) name and number
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
 
 
