@@ -145,12 +145,18 @@ def page_response(request: Request, outcome: Redirect | PageView) -> Response:
                   status=status)
 
 
-async def post_answer(request: Request, identity: Identity, outcome: Redirect | PageView) -> Response:
+async def answered(request: Request, call: Callable[[], Response]) -> Response:
+    """The engine's work and the page's rendering in one trip to the threadpool: the event loop only moves bytes."""
+    return await run_in_threadpool(call)
+
+
+def post_answer(request: Request, identity: Identity, outcome: Redirect | PageView) -> Response:
     """Every POST answers with a redirect (303): a page shown again, with its errors or popup, is shown by the GET
     it redirects to, so Back and reload never ask to resubmit. htmx's in-page requests, which make no history
-    entry, get the page to swap from at once. The GET answers 200: the POST's failure was answered by the 303."""
+    entry, get the page to swap from at once. The GET answers 200: the POST's failure was answered by the 303.
+    Blocking (the store, Jinja): called in the threadpool."""
     if isinstance(outcome, PageView) and not HtmxDetails.of(request).request:
-        outcome = await run_in_threadpool(engine(request).redirect_after_post, identity, outcome)
+        outcome = engine(request).redirect_after_post(identity, outcome)
     return page_response(request, outcome)
 
 
@@ -171,17 +177,17 @@ async def journey_page(request: Request, identity: Identity, journey: Journey, f
     edit = request.query_params.get("edit") == "1"
     if form is None:
         why, shown = request.query_params.get("why") == "1", request.query_params.get(flash.PARAM)
-        return page_response(request, await run_in_threadpool(engine(request).show, identity, journey, page_id, edit,
-                                                               why, shown))
-    return await post_answer(request, identity,
-                             await run_in_threadpool(engine(request).post, identity, journey, page_id, form, edit))
+        return await answered(request, lambda: page_response(
+            request, engine(request).show(identity, journey, page_id, edit, why, shown)))
+    return await answered(request, lambda: post_answer(
+        request, identity, engine(request).post(identity, journey, page_id, form, edit)))
 
 
 @journey_endpoint
 async def journey_refresh(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     page_id = request.path_params["page"]
-    return await post_answer(request, identity,
-                             await run_in_threadpool(engine(request).refresh, identity, journey, page_id, form))
+    return await answered(request, lambda: post_answer(
+        request, identity, engine(request).refresh(identity, journey, page_id, form)))
 
 
 @journey_endpoint
@@ -193,8 +199,8 @@ async def journey_verify(request: Request, identity: Identity, journey: Journey,
         if pending is None:
             return redirect(request, f"/j/{journey.id}/{page_id}")
         return render(request, verification.screen(pending.service), {"journey": journey})
-    return await post_answer(request, identity, await run_in_threadpool(engine(request).verify_done, identity,
-                                                                         journey, page_id, form))
+    return await answered(request, lambda: post_answer(
+        request, identity, engine(request).verify_done(identity, journey, page_id, form)))
 
 
 @journey_endpoint
