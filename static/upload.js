@@ -16,22 +16,32 @@
     return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
   }
 
+  // A bitmap of `full` at `size`: the browser's own resize where it has one (several times faster than drawing
+  // the full picture scaled); the full bitmap where not, which the canvas then scales.
+  function resized(full, size) {
+    if (full.width === size[0] && full.height === size[1]) return Promise.resolve(full);
+    return createImageBitmap(full, { resizeWidth: size[0], resizeHeight: size[1], resizeQuality: "high" })
+      .then(function (small) { full.close(); return small; }, function () { return full; });
+  }
+
   // A JPEG of the photo, upright and at most maxSide; the file itself when this browser cannot decode it (the
   // server then says what is wrong with it) or when it is already smaller than the scaled copy.
   function scaled(file, maxSide, quality) {
     if (!window.createImageBitmap || !HTMLCanvasElement.prototype.toBlob) return Promise.resolve(file);
-    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
-      var size = fit(bitmap.width, bitmap.height, maxSide);
+    var size;
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (full) {
+      size = fit(full.width, full.height, maxSide);
+      return resized(full, size);
+    }).then(function (bitmap) {
       var canvas = document.createElement("canvas");
       canvas.width = size[0];
       canvas.height = size[1];
       var g = canvas.getContext("2d");
       g.fillStyle = "#fff";                       // transparency onto white, as the server flattens it
       g.fillRect(0, 0, size[0], size[1]);
-      g.imageSmoothingEnabled = true;
       g.imageSmoothingQuality = "high";
       g.drawImage(bitmap, 0, 0, size[0], size[1]);
-      if (bitmap.close) bitmap.close();
+      bitmap.close();
       return new Promise(function (resolve) {
         canvas.toBlob(function (blob) { resolve(blob && blob.size < file.size ? blob : file); }, "image/jpeg", quality);
       });
@@ -107,7 +117,7 @@
     showProgress(slot, 0);
     var release = hold(form);
     var fail = function () { release(); showFailure(slot, input); };
-    scaled(file, parseInt(input.dataset.maxSide, 10), parseFloat(input.dataset.quality) || 0.85).then(function (body) {
+    scaled(file, parseInt(input.dataset.maxSide, 10), parseFloat(input.dataset.quality) || 0.8).then(function (body) {
       // The form's own fields (CSRF token, version, what is typed) with this one photo: the server takes it
       // exactly as a plain post of the form with its 上传 button.
       var data = new FormData(form);

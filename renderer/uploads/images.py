@@ -68,12 +68,15 @@ class ImageLimits:
     max_full_decode_pixels: int = 4096 * 4096
     max_side: int = 2000
     jpeg_quality: int = 85
+    # The browser's copy, re-encoded here at jpeg_quality: 80 keeps an ID card's print sharp at max_side and sends a
+    # third fewer bytes than 85 over mobile data (a 5 MB phone photo: ~200 KB, under 3 s at 750 kbit/s).
+    browser_quality: int = 80
     thumbnail_side: int = 320       # what 信息确认, the preview and the upload slots show (a phone's card at 2x)
     thumbnail_quality: int = 75
 
     def browser_scaling(self) -> dict[str, str]:
         """What the upload page tells the browser to scale a photo to before sending it: the size kept here."""
-        return {"max_side": str(self.max_side), "quality": f"{self.jpeg_quality / 100:g}"}
+        return {"max_side": str(self.max_side), "quality": f"{self.browser_quality / 100:g}"}
 
 
 LIMITS = ImageLimits()   # the one pipeline: the widgets process with it and tell the browser its size

@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench import forms, pages, photo, sidebyside, store, uploads, workers
+from tests.bench import forms, pages, photo, photo_e2e, sidebyside, store, uploads, workers
 from tests.bench.report import FIGURES, NOTES, PROBLEMS, ROWS, print_figures, print_table, step
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, Callable[[], None]]] = [
     ("pages", pages.bench_details),
     ("sidebyside", sidebyside.bench_side_by_side),
     ("photo", photo.bench_photo),
+    ("photo_e2e", photo_e2e.bench_photo_e2e),
     ("uploads", uploads.bench_uploads),
     ("store", store.bench_store),
     ("workers", workers.bench_workers),

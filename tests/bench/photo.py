@@ -8,7 +8,7 @@ from tests.bench.report import PROBLEMS, add, step, timed
 PHOTO_RUNS = 20
 
 
-def phone_like_jpeg(size: tuple[int, int] = (4000, 3000), quality: int = 90) -> bytes:
+def phone_like_jpeg(size: tuple[int, int] = (4000, 3000), quality: int = 90, orientation: int = 1) -> bytes:
     """A photo-like JPEG: smooth colour gradients, some shapes and sensor-like noise, with a camera's EXIF."""
     from PIL import Image, ImageDraw, ImageFilter
 
@@ -28,7 +28,7 @@ def phone_like_jpeg(size: tuple[int, int] = (4000, 3000), quality: int = 90) -> 
     exif = Image.Exif()
     exif[0x010F] = "BenchPhone"            # Make
     exif[0x0110] = "Model 12MP"            # Model
-    exif[0x0112] = 1                       # Orientation: upright
+    exif[0x0112] = orientation             # Orientation: 1 upright, 6 held sideways (turn a quarter clockwise)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=quality, exif=exif.tobytes())
     return buf.getvalue()

@@ -49,7 +49,7 @@ def test_the_browser_is_told_the_size_the_pipeline_keeps() -> None:
     out = process_upload(_phone_photo())
     scaling = LIMITS.browser_scaling()
     assert int(scaling["max_side"]) == max(out.width, out.height) == LIMITS.max_side
-    assert float(scaling["quality"]) == LIMITS.jpeg_quality / 100
+    assert float(scaling["quality"]) == LIMITS.browser_quality / 100
 
 
 def _documents(uploaded: bool) -> FieldContext:
@@ -86,7 +86,7 @@ def test_each_photo_input_carries_the_kept_size_for_upload_js() -> None:
     assert [i["name"] for i in inputs] == ["f.id_card.0", "f.id_card.1"]
     for attrs in inputs:
         assert attrs["data-max-side"] == str(LIMITS.max_side)
-        assert attrs["data-quality"] == "0.85"
+        assert attrs["data-quality"] == "0.8"
         assert attrs["data-upload"] == "field:f:upload"
         assert "hx-post" not in attrs            # upload.js sends it; two senders would store it twice
 
