@@ -17,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.bench.photo import phone_like_jpeg
-from tests.e2e.conftest import heading, serve, sign_in, walk_to_confirm
+from tests.e2e.conftest import check_eligibility, heading, serve, sign_in, start_adult, walk_to_confirm
 
 # Chrome DevTools' "Slow 4G": 150 ms, 1.6 Mbit/s down, 750 kbit/s up (bytes per second for the protocol).
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
@@ -26,6 +26,7 @@ CONFIRM_IMAGES_AT_MOST = 200_000         # bytes of images 信息确认 shows (i
 THUMBNAIL_SIDE = 320                     # renderer.uploads.images.LIMITS.thumbnail_side
 SIDE = "身份证人像面"
 ZHANG_WEI = "440106199001011235"
+ZHAO_MIN = "440104199303032645"
 
 
 @dataclass(frozen=True)
@@ -147,3 +148,19 @@ def test_a_5mb_phone_photo_is_on_confirm_within_5s_on_slow_4g(phone: Page, tmp_p
     assert all(max(size) <= THUMBNAIL_SIDE for size in timing.thumbnail_sizes), timing.thumbnail_sizes
     assert timing.confirm_image_bytes < CONFIRM_IMAGES_AT_MOST
     assert timing.confirm_s < CONFIRM_WITHIN_S
+
+
+def test_a_failed_upload_says_so_keeps_the_photo_and_sends_it_again(phone: Page, tmp_path: Path) -> None:
+    sign_in(phone, ZHAO_MIN)
+    start_adult(phone)
+    check_eligibility(phone)
+    expect(heading(phone, "上传材料")).to_be_visible()
+    phone.route("**/j/adult/documents", lambda route: route.abort() if route.request.method == "POST"
+                else route.continue_())
+    phone.get_by_label(re.compile(f"^{SIDE}")).set_input_files(str(small_id_card(tmp_path)[SIDE]))
+    expect(phone.get_by_text("上传失败,请检查网络后重试")).to_be_visible()
+    expect(phone.get_by_role("button", name="下一步")).to_be_enabled()
+    phone.unroute("**/j/adult/documents")
+    phone.get_by_role("button", name="重新上传").click()
+    expect(phone.get_by_role("img", name=SIDE)).to_be_visible()
+    expect(phone.get_by_text("上传失败,请检查网络后重试")).to_be_hidden()
