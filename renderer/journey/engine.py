@@ -5,14 +5,15 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from renderer.definition.model import Button, Definition, Journey, Link, Page, Route
+from renderer.definition.model import Button, Definition, Journey, Page, Route
 from renderer.journey import answers, flash, submission, verification
 from renderer.journey.answers import CONFLICT_FIELD, CONFLICT_MESSAGE
 from renderer.journey.calls import fill, run_call
 from renderer.journey.drafts import DraftConflict, Drafts, form_version, stale_confirm
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
+from renderer.journey.links import link_url, return_url
 from renderer.journey.pinning import definition_for
-from renderer.journey.view import RESTART, Feedback, PageView, Redirect, link_button, outcome_env, page_url, page_view
+from renderer.journey.view import Feedback, PageView, Redirect, link_button, outcome_env, page_url, page_view
 from renderer.services.base import Identity, Outcome, Services
 from renderer.services.registry import SERVICES
 from renderer.store.base import utcnow as submission_now
@@ -91,17 +92,12 @@ class Engine:
         ev = self.evaluate(identity, journey)
         journey = ev.journey          # the version this draft is on
         ev.draft.facts.pop(ENTRY, None)            # a side entrance (本人申领 from the guardian's guide) ends here
-        if return_to and self._return_url(return_to):
+        if return_to and return_url(self.definition.journeys, return_to):
             ev.draft.facts[RETURN] = return_to
         self.save(ev)
         ev = self.evaluate(identity, journey, ev.draft)
         first = ev.pages_on_route[0] if ev.pages_on_route else journey.pages[0]
         return Redirect(page_url(journey.id, first.id))
-
-    def _return_url(self, point: str) -> str | None:
-        journey_id, _, page_id = point.partition(":")
-        journey = self.journey(journey_id)
-        return page_url(journey_id, page_id) if journey and journey.page(page_id) else None
 
     def _enter(self, identity: Identity, journey_id: str, page_id: str | None, entry: str | None = None) -> Redirect:
         """Go to another journey, telling its pages how they were entered."""
@@ -116,25 +112,6 @@ class Engine:
         if page_id is None:       # where that journey's walker says: its entry may have taken pages off the route
             page_id = (ev.first_incomplete() or target.pages[0]).id
         return Redirect(page_url(journey_id, page_id))
-
-    def link_url(self, ev: Evaluation, page_id: str | None, link: Link) -> str | None:
-        """Where a popup or result button leads; None closes the dialog."""
-        journey = ev.journey
-        if link.href:
-            return link.href
-        if link.goto == "return":
-            back = ev.draft.facts.get(RETURN)
-            url = self._return_url(back) if back else None
-            if url:
-                return url
-        elif link.goto == "start":
-            return f"/j/{journey.id}{RESTART}"
-        elif link.goto:
-            return page_url(journey.id, link.goto)
-        if link.journey:
-            url = f"/j/{link.journey}" + (f"/{link.page}" if link.page else "")
-            return url + (f"?return={journey.id}:{page_id}" if link.remember and page_id else "")
-        return None
 
     def _sent_application(self, ev: Evaluation, page: Page) -> Redirect | PageView | None:
         """Back on 信息确认 after 确认提交: the result once it is settled, 正在提交 while it is being sent."""
@@ -384,7 +361,7 @@ class Engine:
         if result is None or outcome.get("result") != result_id:
             return self.start(identity, journey)
         env = {**ev.env, "outcome": outcome}
-        buttons = [link_button(link.label, self.link_url(ev, None, link) or f"/j/{journey.id}")
+        buttons = [link_button(link.label, link_url(self.definition.journeys, ev, None, link) or f"/j/{journey.id}")
                    for link in result.buttons]
         return {"result": result, "text": fill(result.text, env), "buttons": buttons}
 
@@ -406,4 +383,4 @@ class Engine:
         if page.is_confirm and submission.SUBMISSION not in ev.draft.facts:     # the idempotency key, with the draft
             submission.token(ev)
             self.save(ev)
-        return page_view(ev, page, feedback, lambda link: self.link_url(ev, page.id, link), edit, banner, status)
+        return page_view(ev, page, feedback, lambda link: link_url(self.definition.journeys, ev, page.id, link), edit, banner, status)
