@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from renderer.definition.model import Journey
 from renderer.journey import flash, verification
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
+from renderer.store.base import utcnow
 from renderer.web import analyst, sessions
 from renderer.web.htmx import HtmxDetails
 from renderer.web.sessions import csrf_ok, csrf_token
@@ -80,24 +82,50 @@ async def home(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     if request.method == "GET":
-        return render(request, "login.html", {"error": None, "number": ""})
+        said = await run_in_threadpool(_login_said, request)
+        if said is None:
+            return render(request, "login.html", {"error": None, "number": ""})
+        return render(request, "login.html", {"error": said["error"], "number": said["number"]},
+                      status=int(said["status"]))
     form = await read_form(request)
     if form is None or not csrf_ok(request, form):
-        return render(request, "login.html", {"error": "页面已过期,请重新登录", "number": ""}, status=400)
+        return await _login_again(request, "页面已过期,请重新登录", "", 400)
     number = str(form.get("id_number", "")).strip()[:40]
     if not number:
-        return render(request, "login.html", {"error": "请输入证件号码", "number": number}, status=401)
+        return await _login_again(request, "请输入证件号码", number, 401)
     records, client = request.app.state.store.records, _client(request)
     failures = await run_in_threadpool(records.get, "login.fail", client) or {}
     if failures.get("n", 0) >= LOGIN_FAILURES:
-        return render(request, "login.html", {"error": LOGIN_LOCKED, "number": number}, status=429)
+        return await _login_again(request, LOGIN_LOCKED, number, 429)
     identity = await run_in_threadpool(request.app.state.services.sign_in.sign_in, number)
     if identity is None:
         await run_in_threadpool(records.hit, "login.fail", client, LOGIN_FAILURES, LOGIN_WINDOW)
-        message = "未找到该证件号码对应的粤省事用户,请核对后重新输入"
-        return render(request, "login.html", {"error": message, "number": number}, status=401)
+        return await _login_again(request, "未找到该证件号码对应的粤省事用户,请核对后重新输入", number, 401)
     await run_in_threadpool(sessions.begin, request, identity.key)
     return RedirectResponse("/", status_code=303)
+
+
+# A failed sign-in answers 303 to /login?said=<token> (Back and reload never ask to resubmit); the record holds the
+# message and what was typed, for this browser's sign-in page only, for a few minutes.
+LOGIN_SAID = "login.said"
+LOGIN_SAID_LIFETIME = dt.timedelta(minutes=5)
+
+
+async def _login_again(request: Request, error: str, number: str, status: int) -> Response:
+    token = secrets.token_urlsafe(16)
+    owner = sessions.browser_token(request)
+    value = {"owner": owner, "error": error, "number": number, "status": status}
+    await run_in_threadpool(request.app.state.store.records.put, LOGIN_SAID, token, value,
+                            utcnow() + LOGIN_SAID_LIFETIME)
+    return RedirectResponse(f"/login?said={token}", status_code=303)
+
+
+def _login_said(request: Request) -> dict[str, Any] | None:
+    token = request.query_params.get("said", "")
+    if not token or len(token) > 64:
+        return None
+    said = request.app.state.store.records.get(LOGIN_SAID, token)
+    return said if said is not None and said.get("owner") == sessions.browser_token(request) else None
 
 
 def _client(request: Request) -> str:

@@ -3,6 +3,7 @@ ends the session, and signing in makes a new one. Before sign-in, a signed cooki
 from __future__ import annotations
 
 import base64
+import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -136,6 +137,11 @@ def csrf_token(request: Request) -> str:
     """The session's CSRF token as a page carries it: masked afresh each time, so that a compressed page never
     repeats the same secret bytes (BREACH); before sign-in, one kept in a signed cookie (made on first use)."""
     return mask(_raw_token(request))
+
+
+def browser_token(request: Request) -> str:
+    """What tells this browser from another before sign-in (its pre-session token, hashed: never shown)."""
+    return hashlib.sha256(_raw_token(request).encode()).hexdigest()
 
 
 def _raw_token(request: Request) -> str:

@@ -301,7 +301,8 @@ def test_sigterm_lets_a_running_request_finish(tmp_path: Path) -> None:
     time.sleep(0.5)
     conn.sendall(b"4401061990")
     data, _ = until_closed(conn)
-    assert data.startswith(b"HTTP/1.1 400") and "页面已过期" in data.decode()    # answered: no CSRF token sent
+    # Answered (no CSRF token was sent): the sign-in page again, by a redirect that carries its message.
+    assert data.startswith(b"HTTP/1.1 303") and b"location: /login?said=" in data
     assert server.stop()
     assert "Finished server process" in server.log.read_text(encoding="utf-8")
 
