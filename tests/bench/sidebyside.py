@@ -21,6 +21,7 @@ import httpx2 as httpx
 from tests.bench.report import add_figure, add_note, step
 from tests.bench.uploads import extra_citizens
 from tests.bench.walk import CSRF, Walker, walk_to_details
+from tests.bench.workers import LUA as WORKERS_LUA
 from tests.served import ROOT, Served, free_port
 
 CITIZENS = 4            # wrk threads, one session each
@@ -30,23 +31,8 @@ ROUNDS = 3              # each round runs every target once per method, in turn
 PAGE = "/j/adult/details"
 EXTRA_PAGES = 93        # the adult journey has 7: 100 in all
 
-LUA = r"""
-local sessions = {%(sessions)s}
-local index = 0
-function setup(thread)
-  index = index + 1
-  local s = sessions[(index - 1) %% #sessions + 1]
-  thread:set("cookie", s[1])
-  thread:set("body", s[2])
-end
-function request()
-  if wrk.method == "POST" then
-    return wrk.format("POST", "%(page)s", {["Cookie"] = cookie,
-      ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
-  end
-  return wrk.format("GET", "%(page)s", {["Cookie"] = cookie})
-end
-"""
+# The wrk script: one session per thread, GET or the POST body (the workers section's own).
+LUA = WORKERS_LUA
 
 Sessions = list[tuple[str, str]]       # (Cookie header, POST body) per citizen
 
