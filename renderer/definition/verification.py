@@ -12,7 +12,7 @@ from typing import Any
 from renderer.definition.catalogue import problem
 from renderer.definition.errors import LoadError, did_you_mean
 from renderer.definition.flow import _next_pages
-from renderer.definition.model import Button, Journey, Page, Position, Route, Verification
+from renderer.definition.model import Button, Journey, Position, Route, Verification
 from renderer.services.registry import SERVICES
 
 
@@ -109,8 +109,9 @@ def _bypasses(journey: Journey, declared: Verification) -> list[LoadError]:
     the verification."""
     order = {p.id: i for i, p in enumerate(journey.pages)}
     needs = {p.id for p in journey.pages if declared in journey.needs(p.id)}
-    start = journey.pages and _landing(journey, None)
-    todo, seen, errors = list(start or []), set(), []  # type: ignore[var-annotated]
+    todo = _landing(journey, None) if journey.pages else []
+    seen: set[str] = set()
+    errors: list[LoadError] = []
     reported: set[tuple[Position | None, str]] = set()
     while todo:
         page_id = todo.pop()
@@ -162,8 +163,3 @@ def _into_other_journeys(journey: Journey, journeys: Mapping[str, Journey]) -> l
                                               button=button.label, page=page.id, journey=target.id, target=landing,
                                               service=needed.service))
     return errors
-
-
-def needs_of(journey: Journey, page: Page) -> tuple[str, ...]:
-    """The services a page needs, for tools (the diagram, the paths)."""
-    return tuple(v.service for v in journey.needs(page.id))

@@ -48,8 +48,13 @@ def _key(identity: Identity, service: str) -> str:
     return f"{service}:{identity.key}"
 
 
-def has_pass(store: Any, identity: Identity, service: str) -> bool:
-    return store.records.get(PASSES, _key(identity, service)) is not None
+def has_pass(store: Any, identity: Identity, verification: Verification, now: dt.datetime | None = None) -> bool:
+    """A pass younger than this journey's `valid_minutes` (another journey may have kept it for longer)."""
+    kept = store.records.get(PASSES, _key(identity, verification.service))
+    if kept is None:
+        return False
+    at = dt.datetime.fromisoformat(str(kept["at"]))
+    return (now or utcnow()) - at < dt.timedelta(minutes=verification.valid_minutes)
 
 
 def keep_pass(store: Any, identity: Identity, service: str, journey: Journey, now: dt.datetime | None = None) -> None:
@@ -63,7 +68,7 @@ def keep_pass(store: Any, identity: Identity, service: str, journey: Journey, no
 
 def missing(ev: Evaluation, page_id: str) -> Verification | None:
     """The first verification the page needs that this citizen has no valid pass for."""
-    return next((v for v in ev.journey.needs(page_id) if not has_pass(ev.store, ev.identity, v.service)), None)
+    return next((v for v in ev.journey.needs(page_id) if not has_pass(ev.store, ev.identity, v)), None)
 
 
 def begin(ev: Evaluation, service: str, page_id: str, button: int | None = None, edit: bool = False,

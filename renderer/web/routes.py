@@ -249,11 +249,9 @@ async def upload(request: Request) -> Response:
                                      thumbnail)
     if stored is None:
         return Response(status_code=404)
-    # An id names one upload for good (a replaced photo gets a new id), so its thumbnail may stay in the owner's
-    # browser; the full picture of an identity document is not kept there.
-    cache = "private, max-age=31536000, immutable" if thumbnail else "private, no-store"
+    # An identity document, full size or thumbnail, is personal data: never left in a shared phone's cache.
     return Response(stored.data, media_type=stored.content_type,
-                    headers={"Cache-Control": cache, "Content-Disposition": "inline"})
+                    headers={"Cache-Control": "private, no-store", "Content-Disposition": "inline"})
 
 
 # ---------------------------------------------------------------- analysts' preview

@@ -75,6 +75,7 @@ def test_errors_popups_back_reload_and_focus_through_the_adult_journey(page: Pag
     page.goto(own_server + "/login")
     page.get_by_label("证件号码").fill(ZHANG_WEI)
     page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("link", name="社保卡申领")).to_be_visible()        # on the home page now
     expect(page.get_by_role("link", name="返回首页")).to_have_count(0)       # home: no way "back" to itself
     start_adult(page)
     expect(page.get_by_role("link", name="返回首页")).to_be_visible()        # the top bar's ‹, apart from 上一步

@@ -31,6 +31,8 @@ def test_an_unknown_number_is_shown_again_by_a_get_that_a_reload_repeats(app: An
 def test_an_empty_number_and_an_expired_page_say_so_after_the_redirect(app: Any) -> None:
     with TestClient(app) as browser:
         empty = browser.post("/login", data={"_csrf": _token(browser.get("/login").text), "id_number": " "})
+        assert [r.status_code for r in empty.history] == [303]
         assert empty.status_code == 401 and "请输入证件号码" in empty.text
         expired = browser.post("/login", data={"_csrf": "forged", "id_number": UNKNOWN})
+        assert [r.status_code for r in expired.history] == [303]
         assert expired.status_code == 400 and "页面已过期,请重新登录" in expired.text

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from renderer.uploads.images import make_placeholder_portrait
-from tests.integration.conftest import DETAILS, Citizen
+from tests.integration.conftest import DETAILS, ZHANG, Citizen
 
 SUMMARY = "请检查以下内容"
 
@@ -30,15 +30,16 @@ def test_an_error_is_answered_by_a_redirect_whose_page_shows_it_on_every_reload(
     assert SUMMARY not in citizen.get("/j/adult/details?edit=1").text      # another tab: the page as it is
     with TestClient(app) as other_client:                                  # another citizen: not theirs
         other = Citizen(other_client)
-        other.sign_in("440103198805124565")
-        assert SUMMARY not in other.get("/j/adult/details?flash=" + shown_at.rsplit("=", 1)[1]).text
+        _to_details(other, "440104199303032645")                          # they are on 申请信息 too
+        theirs = other.get("/j/adult/details?flash=" + shown_at.rsplit("=", 1)[1])
+        assert theirs.url.path == "/j/adult/details" and SUMMARY not in theirs.text
     citizen.post("/j/adult/details?edit=1", {**DETAILS, "home_address": "新地址路3号", "_action": "field:x:y"})
     assert SUMMARY not in citizen.get(shown_at).text       # changed since: Back shows the page as it is now
 
 
-def _to_details(citizen: Citizen) -> None:
+def _to_details(citizen: Citizen, number: str = ZHANG) -> None:
     """Signed in, on 申请信息 with no phone number verified yet (walk_to_confirm's first steps)."""
-    citizen.sign_in()
+    citizen.sign_in(number)
     citizen.get("/j/adult")
     citizen.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
     citizen.post(str(citizen.last.url), {"result": "pass"})

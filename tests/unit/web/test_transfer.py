@@ -28,6 +28,7 @@ def _assets(html: str) -> list[str]:
 
 def test_pages_css_and_js_are_compressed(client: TestClient) -> None:
     page = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert _assets(page.text)
     assert page.headers["content-encoding"] == "gzip" and "accept-encoding" in page.headers["vary"].lower()
     for url in _assets(page.text):
         answer = client.get(url, headers={"Accept-Encoding": "gzip"})
@@ -72,4 +73,5 @@ def test_masking_round_trips_and_garbage_is_refused_not_a_crash(client: TestClie
     client.get("/login")
     for garbage in ("中文", "5Lit5paH", "77-977-9", "%%%"):     # non-ASCII once unmasked, or not base64 at all
         refused = client.post("/login", data={"_csrf": garbage, "id_number": "440106199001011235"})
-        assert refused.status_code in (400, 403), garbage      # refused, never a 500
+        # Refused: 303 to the sign-in page, which says 页面已过期 (400); never a 500.
+        assert [r.status_code for r in refused.history] == [303] and refused.status_code == 400, garbage

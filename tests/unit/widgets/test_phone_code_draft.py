@@ -78,7 +78,8 @@ def test_a_changed_number_still_needs_its_own_code() -> None:
     recipient.set("", "13912345678")
     assert error(recipient) == "请输入验证码"
     assert not WIDGET.view(recipient)["verified"]
-    assert WIDGET.act(recipient, "send", {}).notice != ALREADY_VERIFIED
+    sent = WIDGET.act(recipient, "send", {})
+    assert sent.notice != ALREADY_VERIFIED and "recipient_phone.resend_at" in recipient.facts     # a code went out
 
 
 def test_cancel_restores_the_prefilled_number_unchanged() -> None:
