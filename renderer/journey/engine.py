@@ -14,6 +14,7 @@ from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluatio
 from renderer.journey.links import link_url, return_url
 from renderer.journey.pinning import definition_for
 from renderer.journey.view import Feedback, PageView, Redirect, link_button, outcome_env, page_url, page_view
+from renderer.journey.walks import Walks
 from renderer.services.base import Identity, Outcome, Services
 from renderer.services.registry import SERVICES
 from renderer.store.base import utcnow as submission_now
@@ -44,6 +45,7 @@ class Engine:
         self.services, self.store = services, store
         self.versions = versions or VersionRegistry(definition)      # without a store: today's forms only
         self.drafts = Drafts(store)
+        self.walks = Walks()
 
     @property
     def definition(self) -> Definition:
@@ -64,7 +66,7 @@ class Engine:
             draft = self.drafts.load(identity.key, journey.id)
         definition = definition_for(self.versions, journey.id, draft, identity, self.services, self.store)
         journey = definition.journeys.get(journey.id, journey)
-        return Evaluation(definition, journey, draft, identity, self.services, self.store)
+        return self.walks.evaluate(definition, journey, draft, identity, self.services, self.store)
 
     def save(self, ev: Evaluation) -> None:
         """One transaction with a version check; raises DraftConflict when another tab changed the same answers."""

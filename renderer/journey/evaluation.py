@@ -1,7 +1,6 @@
 """One citizen's draft read through a journey: typed values, what is visible, what is missing, which page is next."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
@@ -37,7 +36,7 @@ class Draft:
         data = data or {}
         draft = cls(dict(data.get("raw") or {}), dict(data.get("facts") or {}), dict(data.get("done") or {}),
                     data.get("outcome"), dict(data.get("stamps") or {}), version)
-        draft.base = copy.deepcopy(draft.to_json()) if version is not None else None
+        draft.base = _copied(draft.to_json()) if version is not None else None
         return draft
 
     def to_json(self) -> dict[str, Any]:
@@ -51,6 +50,12 @@ class Draft:
         return new
 
 
+def _copied(state: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a draft's state, which is JSON (the store keeps it as JSON): much faster than deepcopy."""
+    copied: dict[str, Any] = json.loads(json.dumps(state, default=str))
+    return copied
+
+
 def condition(value: Condition, env: Mapping[str, Any]) -> bool:
     return value if isinstance(value, bool) else bool(value.evaluate(env))
 
@@ -59,21 +64,28 @@ class Evaluation:
     """Values and visibility of every field, computed in page order from the draft."""
 
     def __init__(self, definition: Definition, journey: Journey, draft: Draft, identity: Any,
-                 services: Any = None, store: Any = None, today: dt.date | None = None) -> None:
+                 services: Any = None, store: Any = None, today: dt.date | None = None,
+                 walked: Any = None) -> None:
+        """`walked`: a renderer.journey.walks.Walk of these very inputs, taken instead of walking again."""
         self.definition, self.journey, self.draft = definition, journey, draft
         self.identity, self.services, self.store = identity, services, store
+        if walked is not None:
+            self.env: dict[str, Any] = dict(walked.env)
+            self.visible: set[str] = set(walked.visible)
+            self.pages_on_route: list[Page] = list(walked.pages_on_route)
+            return
         person = identity.as_context()
         resident = dict(definition.residents.get(identity.resident_type) or {})
         resident["type"] = identity.resident_type
-        self.env: dict[str, Any] = {
+        self.env = {
             "person": person, "resident": resident, "residents": definition.residents, "lists": definition.lists, "cities": definition.cities,
             "today": today or dt.date.today(), "derived": {}, "outcome": draft.outcome or {},
             "records": dict(draft.facts.get(RECORDS) or {}), "entry": draft.facts.get(ENTRY),
             "applicant": {},
         }
         self.env.update({f.id: None for f in journey.fields})
-        self.visible: set[str] = set()
-        self.pages_on_route: list[Page] = []
+        self.visible = set()
+        self.pages_on_route = []
         self._compute()
 
     def _compute(self) -> None:

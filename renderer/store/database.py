@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import os
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import StaticPool
+
+from renderer.store.prepared import Statements
 
 SQLITE_BUSY_MS = 10_000      # a writer waits this long for another worker's transaction before giving up
 POOL_SIZE = 8                # per worker process: the thread pool runs about this many requests at once
 POOL_OVERFLOW = 8
+SQLITE_WRITE = "BEGIN IMMEDIATE"     # a writer takes the write lock at once: two never deadlock upgrading a read lock
 
 
 def database_url(setting: str | Path) -> str:
@@ -39,7 +43,8 @@ def sqlite_path(url: str) -> Path | None:
 
 class Database:
     """Transactions: `write()` takes the write lock at once on SQLite (BEGIN IMMEDIATE), so two workers never
-    deadlock upgrading a read lock; `read()` is a plain snapshot."""
+    deadlock upgrading a read lock; `read()` is a plain snapshot. `statements()` and `transaction()` are the same
+    for the hot paths' prepared statements (renderer/store/prepared.py), on a pooled DBAPI connection."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -57,6 +62,50 @@ class Database:
         with self.engine.connect() as conn:
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def statements(self) -> Iterator[Statements]:
+        """Each statement is its own transaction: a read is one snapshot; a single write commits at once, and on
+        SQLite takes the write lock as it starts, as BEGIN IMMEDIATE does. One round trip each on PostgreSQL."""
+        connection = self.engine.raw_connection()
+        driver: Any = connection.dbapi_connection
+        statements = Statements(connection, self.engine.dialect)
+        try:
+            if not self.sqlite:      # SQLite's connections are in autocommit mode already (see _sqlite_engine)
+                driver.autocommit = True
+            yield statements
+        finally:
+            try:
+                statements.close()
+                if not self.sqlite and connection.is_valid:
+                    driver.autocommit = False       # what Core expects of a pooled connection
+            finally:
+                connection.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Statements]:
+        """One write transaction, as `write()`: BEGIN IMMEDIATE on SQLite; psycopg begins one on PostgreSQL."""
+        connection = self.engine.raw_connection()
+        statements = Statements(connection, self.engine.dialect)
+        dbapi_error = self.engine.dialect.loaded_dbapi.Error
+        try:
+            try:
+                if self.sqlite:
+                    statements.cursor.execute(SQLITE_WRITE)
+                yield statements
+                connection.commit()
+            except dbapi_error as error:
+                raise statements.wrapped(error) from error
+        except BaseException:
+            if connection.is_valid:
+                try:
+                    connection.rollback()
+                except dbapi_error as error:
+                    connection.invalidate(error)
+            raise
+        finally:
+            statements.close()
+            connection.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -85,14 +134,34 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("yss_write") else "BEGIN")
+        conn.exec_driver_sql(SQLITE_WRITE if conn.get_execution_options().get("yss_write") else "BEGIN")
 
     return engine
 
 
 def _postgres_engine(url: str) -> Engine:
-    return create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True,
-                         pool_recycle=1800, connect_args={"connect_timeout": 5})
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_recycle=1800,
+                           connect_args={"connect_timeout": 5})
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        """SQLAlchemy's pool_pre_ping, without its round trip on every checkout. A pooled connection has read all
+        it was sent, so its socket is quiet unless the server has closed it (a restart, a killed backend) or sent
+        something unasked: only then is it pinged, and if that fails the pool drops every connection made before,
+        as pre-ping does. A server that vanished without closing (a dead host) would hang a ping as well."""
+        if dbapi_conn.closed or _has_input(dbapi_conn.fileno()):
+            try:
+                engine.dialect.do_ping(dbapi_conn)
+            except engine.dialect.loaded_dbapi.Error as error:
+                raise exc.InvalidatePoolError() from error
+
+    return engine
+
+
+def _has_input(fd: int) -> bool:
+    poller = select.poll()      # not select.select: it fails on descriptors above 1024
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))       # POLLIN, or POLLHUP / POLLERR, which poll reports always
 
 
 def _private_folder(folder: Path) -> None:

@@ -7,19 +7,31 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from renderer.store import migrate
 from renderer.store.base import LIVE_STATUSES, Application, Claim, StaleDraft, StoredDraft, StoredUpload, utcnow
 from renderer.store.database import Database, database_url
+from renderer.store.prepared import Prepared, dialect_insert
 from renderer.store.records import Records
 from renderer.store.sessions import Sessions
 from renderer.store.tables import applications, drafts, uploads
 from renderer.store.versions import Versions
 
 LEASE = dt.timedelta(seconds=30)      # a submission being sent; after this a retry may send it again (same key)
+
+# every page reads its draft and every answer saves it: prepared statements (prepared.py), the rest stays on Core
+_THIS_DRAFT = (drafts.c.owner == bindparam("owner"), drafts.c.journey == bindparam("journey"))
+_LOAD = Prepared(select(drafts.c.state, drafts.c.version, drafts.c.form_version).where(*_THIS_DRAFT))
+_START = Prepared(lambda dialect_name: dialect_insert(dialect_name)(drafts).values(
+    owner=bindparam("owner"), journey=bindparam("journey"), state=bindparam("state"), version=1,
+    updated_at=bindparam("now"), form_version=bindparam("form_version"))
+    .on_conflict_do_nothing(index_elements=[drafts.c.owner, drafts.c.journey]))
+_SAVE = Prepared(update(drafts).where(*_THIS_DRAFT, drafts.c.version == bindparam("version")).values(
+    state=bindparam("state"), version=drafts.c.version + 1, updated_at=bindparam("now"),
+    form_version=func.coalesce(bindparam("form_version", type_=drafts.c.form_version.type), drafts.c.form_version)))
 
 
 def _json(value: Any) -> str:
@@ -51,10 +63,9 @@ class SqlStore:
     # ------------------------------------------------------------------ drafts
 
     def load_draft(self, owner: str, journey: str) -> StoredDraft | None:
-        with self.db.read() as conn:
-            row = conn.execute(select(drafts.c.state, drafts.c.version, drafts.c.form_version)
-                               .where(drafts.c.owner == owner, drafts.c.journey == journey)).first()
-        return StoredDraft(json.loads(row.state), int(row.version), row.form_version) if row else None
+        with self.db.statements() as sql:
+            row = sql.first(_LOAD, owner=owner, journey=journey)
+        return StoredDraft(json.loads(row[0]), int(row[1]), row[2]) if row else None
 
     def save_draft(self, owner: str, journey: str, state: Mapping[str, Any], version: int | None,
                    form_version: str | None = None) -> int:
@@ -63,26 +74,17 @@ class SqlStore:
 
         Raises StaleDraft when another request saved first.
         """
-        now = utcnow()
-        with self.db.write() as conn:
+        # One statement each, so a transaction of its own: the version (or the key, for a new draft) decides.
+        with self.db.statements() as sql:
             if version is None:
-                found = conn.execute(select(drafts.c.version)
-                                     .where(drafts.c.owner == owner, drafts.c.journey == journey)).first()
-                if found:
-                    raise StaleDraft(journey)
-                conn.execute(insert(drafts).values(owner=owner, journey=journey, state=_json(state), version=1,
-                                                   updated_at=now, form_version=form_version))
-                return 1
-            values: dict[str, Any] = {"state": _json(state), "version": version + 1, "updated_at": now}
-            if form_version is not None:
-                values["form_version"] = form_version
-            done = conn.execute(update(drafts)
-                                .where(drafts.c.owner == owner, drafts.c.journey == journey,
-                                       drafts.c.version == version)
-                                .values(**values))
-            if done.rowcount != 1:
-                raise StaleDraft(journey)
-            return version + 1
+                done = sql.run(_START, owner=owner, journey=journey, state=_json(state), now=utcnow(),
+                               form_version=form_version)
+            else:
+                done = sql.run(_SAVE, owner=owner, journey=journey, version=version, state=_json(state),
+                               now=utcnow(), form_version=form_version)
+        if done != 1:
+            raise StaleDraft(journey)
+        return 1 if version is None else version + 1
 
     # ------------------------------------------------------------------ uploads
 

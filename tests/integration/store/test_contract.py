@@ -46,6 +46,21 @@ def test_two_workers_saving_different_answers_at_once_lose_nothing(worker: Calla
     assert len(raw) == 60 and all(raw[f"tab{t}.field{n}"] == f"answer {n}" for t in (0, 1) for n in range(30))
 
 
+def test_two_first_saves_at_once_are_merged_not_an_error(worker: Callable[[], SqlStore]) -> None:
+    tabs = [Drafts(worker()), Drafts(worker())]
+    start = threading.Barrier(2)
+
+    def first_save(tab: int) -> None:
+        draft = tabs[tab].load(OWNER, "adult")
+        draft.raw[f"tab{tab}"] = "answer"
+        start.wait()
+        tabs[tab].save(OWNER, "adult", draft)       # one of them finds the draft made meanwhile: StaleDraft, merge
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(first_save, [0, 1]))
+    assert tabs[0].load(OWNER, "adult").raw == {"tab0": "answer", "tab1": "answer"}
+
+
 def test_the_same_answer_changed_twice_is_a_conflict_and_the_first_stays(store: SqlStore) -> None:
     drafts = Drafts(store)
     drafts.save(OWNER, "adult", drafts.load(OWNER, "adult"))

@@ -37,3 +37,31 @@ def test_dict_lookups_answer_as_jinja_does() -> None:
     fast = PageEnvironment(autoescape=True).from_string(source).render(context)
     assert fast == Environment(autoescape=True).from_string(source).render(context)
     assert fast == "&lt;民族&gt;|True|True|3|属性"
+
+
+def test_globals_set_after_compiling_are_seen(tmp_path: Path) -> None:
+    env = page_environment(_folder(tmp_path, "{{ asset('app.css') }}"))     # app.py sets its globals after this
+    env.globals["asset"] = lambda name: f"/static/{name}"
+    assert env.get_template("page.html").render() == "/static/app.css"
+
+
+OPTION_LOOP = ('{% for o in options %}<option value="{{ o }}"{% if o == chosen %} selected{% endif %}>{{ o }}'
+               '</option>{% endfor %}|{% for o in options %}<option{% if o == chosen %} selected{% endif %}>{{ o }}'
+               '</option>{% endfor %}')
+OPTION_TAGS = "{{ options | option_tags(chosen) }}|{{ options | option_tags(chosen, valued=false) }}"
+
+
+def test_option_tags_are_the_loop_they_replace() -> None:
+    """Escaped as `{{ o }}` escapes, every option equal to the chosen one selected, a tag never mistaken for part of
+    another, and a list rendered again (from the cache) marks that page's choice only."""
+    loop = PageEnvironment(autoescape=True).from_string(OPTION_LOOP)
+    tags = page_environment(FileSystemLoader([])).from_string(OPTION_TAGS)
+    lists: list[list[object]] = [["汉族", "壮族", "满族"], ['a"b', "<c>", "d&e", "'f'", "a"], ["x", "xx", "x", "xx"],
+                                 [1, "1", 2.5, None], []]
+    for options in lists:
+        for chosen in [*options, "", "nothing", "1", 1.0, "None", 'a"b', "<c>", "&lt;c&gt;", None, ["x"]]:
+            context = {"options": options, "chosen": chosen}
+            assert tags.render(context) == loop.render(context), (options, chosen)
+    assert 'value="&lt;c&gt;" selected' in tags.render({"options": lists[1], "chosen": "<c>"})
+    assert tags.render({"options": lists[2], "chosen": "xx"}).count(" selected") == 4      # both lists, twice each
+    assert " selected" not in tags.render({"options": lists[2], "chosen": "y"})
