@@ -69,6 +69,7 @@ class Evaluation:
         """`walked`: a renderer.journey.walks.Walk of these very inputs, taken instead of walking again."""
         self.definition, self.journey, self.draft = definition, journey, draft
         self.identity, self.services, self.store = identity, services, store
+        self.walked = walked
         if walked is not None:
             self.env: dict[str, Any] = dict(walked.env)
             self.visible: set[str] = set(walked.visible)
@@ -171,8 +172,19 @@ class Evaluation:
         return digest.hexdigest()[:16]
 
     def is_complete(self, page: Page) -> bool:
-        return (not page.is_confirm and self.draft.done.get(page.id) == self.fingerprint(page)
-                and not self.page_errors(page))
+        if page.is_confirm:
+            return False
+        walked = self.walked if self.walked is not None and self.walked.walked(self.draft) else None
+        if walked is None:
+            return self.draft.done.get(page.id) == self.fingerprint(page) and not self.page_errors(page)
+        # Both parts depend only on what was walked: remembered with the walk for the next look at the same draft.
+        if page.id not in walked.fingerprints:
+            walked.fingerprints[page.id] = self.fingerprint(page)
+        if self.draft.done.get(page.id) != walked.fingerprints[page.id]:
+            return False
+        if page.id not in walked.passes:
+            walked.passes[page.id] = not self.page_errors(page)
+        return walked.passes[page.id]
 
     def mark_done(self, page: Page) -> None:
         self.draft.done[page.id] = self.fingerprint(page)

@@ -24,7 +24,7 @@ def keep(records: Any, owner: str, view: PageView) -> str:
     """Store what `view` was to show; returns the URL of the page that shows it."""
     token = secrets.token_urlsafe(16)
     records.put(KIND, token, {"owner": owner, "journey": view.journey.id, "page": view.page.id,
-                              "version": view.data.get("version"), "status": view.status,
+                              "version": view.version, "status": view.status,
                               "feedback": (view.feedback or Feedback()).to_json()}, utcnow() + LIFETIME)
     url = page_url(view.journey.id, view.page.id, edit=view.edit)
     return url + ("&" if "?" in url else "?") + f"{PARAM}={token}"

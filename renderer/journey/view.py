@@ -1,6 +1,7 @@
 """The view model of a journey page: what the engine answers and page.html renders, built from an evaluation."""
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -50,15 +51,21 @@ class Feedback:
 
 @dataclass
 class PageView:
-    """Everything a page template needs; built only here."""
+    """Everything a page template needs; built only here. `data` is built when first asked for: a POST whose page
+    is shown by the GET it redirects to keeps only the feedback, and never builds it."""
 
     journey: Journey
     page: Page
-    data: dict[str, Any]
+    build: Callable[[], dict[str, Any]]
     status: int = 200
     template: str = "page.html"
     feedback: Feedback | None = None      # what a POST said: carried to the GET it redirects to
     edit: bool = False
+    version: int | None = None            # the draft's version the page shows
+
+    @functools.cached_property
+    def data(self) -> dict[str, Any]:
+        return self.build()
 
 
 def items_from(block: Any, env: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -106,7 +113,14 @@ def back_url(ev: Evaluation, page: Page, edit: bool) -> str | None:
 
 def page_view(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl, edit: bool = False,
               banner: str | None = None, status: int = 200) -> PageView:
-    """Everything page.html needs, from the evaluated draft and what the post said."""
+    """Everything page.html needs, from the evaluated draft and what the post said (built when rendered)."""
+    version = ev.draft.version
+    return PageView(ev.journey, page, lambda: _page_data(ev, page, feedback, link_url, edit, banner, version),
+                    status, feedback=feedback, edit=edit, version=version)
+
+
+def _page_data(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl, edit: bool, banner: str | None,
+               version: int | None) -> dict[str, Any]:
     journey = ev.journey
     sections = []
     for section in page.sections:
@@ -144,10 +158,9 @@ def page_view(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl,
     steps = list(journey.steps)
     blocks = [{"title": b.title, "lines": b.lines, "entries": items_from(b, ev.env) + list(b.items)}
               for b in page.blocks]
-    data = {"blocks": blocks, "sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
+    return {"blocks": blocks, "sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
             "banner": banner, "edit": edit, "opener": feedback.opener, "buttons": buttons, "confirm": confirm,
-            "version": ev.draft.version, "steps": steps,
+            "version": version, "steps": steps,
             "step_index": steps.index(page.step) + 1 if page.step in steps else None,
             "action_url": page_url(journey.id, page.id, edit=edit), "back_url": back_url(ev, page, edit),
             "refresh_url": f"/j/{journey.id}/{page.id}/refresh"}
-    return PageView(journey, page, data, status, feedback=feedback, edit=edit)

@@ -16,7 +16,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from renderer.definition.model import Definition, Journey, Page
@@ -33,6 +33,15 @@ class Walk:
     env: dict[str, Any]
     visible: frozenset[str]
     pages_on_route: tuple[Page, ...]
+    draft: Draft                                                    # the private copy it was walked from
+    # page id -> its fingerprint, and whether it has no errors: Evaluation.is_complete's two costly parts
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    passes: dict[str, bool] = field(default_factory=dict)
+
+    def walked(self, draft: Draft) -> bool:
+        """Whether `draft` still holds what was walked (the engine changes a draft after evaluating it)."""
+        return (draft.raw == self.draft.raw and draft.facts == self.draft.facts
+                and draft.outcome == self.draft.outcome)
 
 
 class Walks:
@@ -59,7 +68,7 @@ class Walks:
             # engine later changes the draft it was asked about.
             private = Draft.from_json(json.loads(inputs))
             computed = Evaluation(definition, journey, private, identity, services, store, today)
-            walk = Walk(computed.env, frozenset(computed.visible), tuple(computed.pages_on_route))
+            walk = Walk(computed.env, frozenset(computed.visible), tuple(computed.pages_on_route), private)
             with self._lock:
                 self.misses += 1
                 self._walks[key] = walk

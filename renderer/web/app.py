@@ -114,7 +114,8 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Middleware(BodyLimits, body_timeout=settings.body_timeout),
             Middleware(HeadAsGet),
             *([Middleware(analyst.ReloadForms)] if reload_forms else []),
-            Middleware(SessionMiddleware, secret=settings.secret, https_only=settings.https_cookies),
+            Middleware(SessionMiddleware, secret=settings.secret, https_only=settings.https_cookies,
+                       read_by_endpoint=routes.READS_SESSION),
         ],
         exception_handlers={500: server_error, 404: not_found},
     )

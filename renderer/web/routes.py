@@ -142,27 +142,35 @@ async def logout(request: Request) -> Response:
 
 # ---------------------------------------------------------------- journeys
 
-JourneyHandler = Callable[[Request, Identity, Journey, "dict[str, Any] | None"], Awaitable[Response]]
+READS_SESSION = ("/j/",)       # the journeys' endpoints read the session in their own trip to the threadpool
+JourneyHandler = Callable[[Request, Identity, Journey, "dict[str, Any] | None"], Response]
 
 
 def journey_endpoint(handler: JourneyHandler) -> Callable[[Request], Awaitable[Response]]:
-    """Resolve the citizen and the journey; on POST, read the form and check its CSRF token first."""
+    """On POST, read the form (on the event loop: it is I/O); then, in ONE trip to the threadpool, resolve the
+    citizen (the session is read there: renderer/web/sessions.py), the journey and the CSRF token, and let
+    `handler` do the engine's work and render the page. The event loop only moves bytes."""
     async def endpoint(request: Request) -> Response:
-        identity = current_identity(request)
-        if identity is None:
-            return redirect(request, "/login")
-        journey = engine(request).journey(request.path_params["journey"])
-        if journey is None:
-            return error_page(request, "未找到该事项", 404)
         form = None
         if request.method == "POST":
             form = await read_form(request)
             if form is None:
+                await sessions.loaded(request)
                 return error_page(request, "提交的内容无法识别,请返回重新填写", 400)
-            if not csrf_ok(request, form):
-                return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
-        return await handler(request, identity, journey, form)
+        return await run_in_threadpool(_answer, request, handler, form)
     return endpoint
+
+
+def _answer(request: Request, handler: JourneyHandler, form: dict[str, Any] | None) -> Response:
+    identity = current_identity(request)
+    if identity is None:
+        return redirect(request, "/login")
+    journey = engine(request).journey(request.path_params["journey"])
+    if journey is None:
+        return error_page(request, "未找到该事项", 404)
+    if form is not None and not csrf_ok(request, form):
+        return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
+    return handler(request, identity, journey, form)
 
 
 def page_response(request: Request, outcome: Redirect | PageView) -> Response:
@@ -173,67 +181,58 @@ def page_response(request: Request, outcome: Redirect | PageView) -> Response:
                   status=status)
 
 
-async def answered(request: Request, call: Callable[[], Response]) -> Response:
-    """The engine's work and the page's rendering in one trip to the threadpool: the event loop only moves bytes."""
-    return await run_in_threadpool(call)
-
-
 def post_answer(request: Request, identity: Identity, outcome: Redirect | PageView) -> Response:
     """Every POST answers with a redirect (303): a page shown again, with its errors or popup, is shown by the GET
     it redirects to, so Back and reload never ask to resubmit. htmx's in-page requests, which make no history
-    entry, get the page to swap from at once. The GET answers 200: the POST's failure was answered by the 303.
-    Blocking (the store, Jinja): called in the threadpool."""
+    entry, get the page to swap from at once. The GET answers 200: the POST's failure was answered by the 303."""
     if isinstance(outcome, PageView) and not HtmxDetails.of(request).request:
         outcome = engine(request).redirect_after_post(identity, outcome)
     return page_response(request, outcome)
 
 
-@journey_endpoint
-async def journey_start(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
-    return_to = request.query_params.get("return")
-    return page_response(request, await run_in_threadpool(engine(request).start, identity, journey, return_to))
-
+# The journey handlers run in the threadpool (journey_endpoint): the store and Jinja block.
 
 @journey_endpoint
-async def journey_restart(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
-    return page_response(request, await run_in_threadpool(engine(request).restart, identity, journey))
+def journey_start(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    return page_response(request, engine(request).start(identity, journey, request.query_params.get("return")))
 
 
 @journey_endpoint
-async def journey_page(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+def journey_restart(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    return page_response(request, engine(request).restart(identity, journey))
+
+
+@journey_endpoint
+def journey_page(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     page_id = request.path_params["page"]
     edit = request.query_params.get("edit") == "1"
     if form is None:
         why, shown = request.query_params.get("why") == "1", request.query_params.get(flash.PARAM)
-        return await answered(request, lambda: page_response(
-            request, engine(request).show(identity, journey, page_id, edit, why, shown)))
-    return await answered(request, lambda: post_answer(
-        request, identity, engine(request).post(identity, journey, page_id, form, edit)))
+        return page_response(request, engine(request).show(identity, journey, page_id, edit, why, shown))
+    return post_answer(request, identity, engine(request).post(identity, journey, page_id, form, edit))
 
 
 @journey_endpoint
-async def journey_refresh(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+def journey_refresh(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     page_id = request.path_params["page"]
-    return await answered(request, lambda: post_answer(
-        request, identity, engine(request).refresh(identity, journey, page_id, form)))
+    return post_answer(request, identity, engine(request).refresh(identity, journey, page_id, form or {}))
 
 
 @journey_endpoint
-async def journey_verify(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+def journey_verify(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     """A verification's screen (the simulated face check: the channel's own screen in a real deployment)."""
     page_id = request.path_params["page"]
     if form is None:
-        pending = await run_in_threadpool(engine(request).verify_pending, identity, journey, page_id)
+        pending = engine(request).verify_pending(identity, journey, page_id)
         if pending is None:
             return redirect(request, f"/j/{journey.id}/{page_id}")
         return render(request, verification.screen(pending.service), {"journey": journey})
-    return await answered(request, lambda: post_answer(
-        request, identity, engine(request).verify_done(identity, journey, page_id, form)))
+    return post_answer(request, identity, engine(request).verify_done(identity, journey, page_id, form))
 
 
 @journey_endpoint
-async def journey_result(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
-    outcome = await run_in_threadpool(engine(request).result, identity, journey, request.path_params["result"])
+def journey_result(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    outcome = engine(request).result(identity, journey, request.path_params["result"])
     if isinstance(outcome, Redirect):
         return redirect(request, outcome.url)
     return render(request, "result.html", {"journey": journey, **outcome})

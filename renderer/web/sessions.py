@@ -5,8 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -25,20 +24,41 @@ SCOPE_KEY = "yss.session"
 SKIP_PREFIXES = ("/static/", "/schema/", "/healthz", "/readyz")   # no session needed: no store read
 
 
-@dataclass
 class SessionState:
-    """One request's view of its session, and the cookies its answer must set."""
+    """One request's view of its session, and the cookies its answer must set. The session is read from the store
+    when first asked for (blocking I/O): the middleware asks at once, off the event loop, except on paths whose
+    endpoints read it in their own trip to the threadpool (the journeys: one trip per request, not two)."""
 
-    session: Session | None = None
-    pre_token: str | None = None
-    cookies: list[str] = field(default_factory=list)
+    def __init__(self, pre_token: str | None = None, load: Callable[[], Session | None] | None = None) -> None:
+        self.pre_token = pre_token
+        self.cookies: list[str] = []
+        self._load = load
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session | None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            self._session = load()
+        return self._session
+
+    @session.setter
+    def session(self, value: Session | None) -> None:
+        self._load, self._session = None, value
+
+    async def loaded(self) -> None:
+        """Read the session now, off the event loop, if it is not read yet."""
+        if self._load is not None:
+            self.session = await anyio.to_thread.run_sync(self._load)
 
 
 class SessionMiddleware:
     """Pure ASGI: reads the session once per request (off the event loop) and adds Set-Cookie headers."""
 
-    def __init__(self, app: ASGIApp, secret: str, https_only: bool = False) -> None:
-        self.app, self.https_only = app, https_only
+    def __init__(self, app: ASGIApp, secret: str, https_only: bool = False,
+                 read_by_endpoint: tuple[str, ...] = ()) -> None:
+        """`read_by_endpoint`: path prefixes whose endpoints read the session themselves, in the threadpool."""
+        self.app, self.https_only, self.read_by_endpoint = app, https_only, read_by_endpoint
         self.signer = Signer(secret, salt="yss.session")
         self.pre_signer = TimestampSigner(secret, salt="yss.pre")
 
@@ -47,14 +67,12 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         cookies = _cookies(scope)
-        state = SessionState(pre_token=self._unsign_pre(cookies.get(PRE_COOKIE, "")))
         session_id = self._unsign(cookies.get(COOKIE, ""))
-        if session_id:
-            sessions = scope["app"].state.store.sessions
-            state.session = await anyio.to_thread.run_sync(sessions.get, session_id)
-            if state.session is None:        # revoked or expired: the browser forgets it too
-                state.cookies.append(self.cookie(COOKIE, "", 0))
+        state = SessionState(pre_token=self._unsign_pre(cookies.get(PRE_COOKIE, "")),
+                             load=self._loader(scope, session_id) if session_id else None)
         scope[SCOPE_KEY] = state
+        if not scope["path"].startswith(self.read_by_endpoint):
+            await state.loaded()
         scope[SCOPE_KEY + ".middleware"] = self
 
         async def send_with_cookies(message: Message) -> None:
@@ -65,6 +83,15 @@ class SessionMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookies)
+
+    def _loader(self, scope: Scope, session_id: str) -> Callable[[], Session | None]:
+        def load() -> Session | None:
+            found: Session | None = scope["app"].state.store.sessions.get(session_id)
+            if found is None:        # revoked or expired: the browser forgets it too
+                state = scope[SCOPE_KEY]
+                state.cookies.append(self.cookie(COOKIE, "", 0))
+            return found
+        return load
 
     def _unsign(self, value: str) -> str | None:
         try:
@@ -108,6 +135,11 @@ def _middleware(request: Request) -> SessionMiddleware:
 
 def session_of(request: Request) -> Session | None:
     return _state(request).session
+
+
+async def loaded(request: Request) -> None:
+    """Read the session now, off the event loop (before answering on the loop on a path whose endpoint reads it)."""
+    await _state(request).loaded()
 
 
 def begin(request: Request, owner: str) -> Session:

@@ -77,3 +77,20 @@ def test_walks_are_bounded(definition) -> None:
     walk(walks, definition, Draft(raw={"address": "广州市天河路0号"}))      # the oldest went first
     walk(walks, definition, Draft(raw={"address": "广州市天河路4号"}))
     assert (walks.hits, walks.misses) == (1, 6)
+
+
+def test_completeness_is_remembered_only_for_the_draft_walked(definition) -> None:
+    walks = Walks()
+    journey = definition.journeys["branching"]
+    method = journey.page("method")
+    raw = {"method": "邮寄"}
+    first = walk(walks, definition, Draft(raw=dict(raw)))
+    first.mark_done(method)
+    done = dict(first.draft.done)
+    again = walk(walks, definition, Draft(raw=dict(raw), done=dict(done)))
+    assert again.is_complete(method)
+    assert walk(walks, definition, Draft(raw=dict(raw), done=dict(done))).is_complete(method)   # remembered
+    changed = walk(walks, definition, Draft(raw=dict(raw), done=dict(done)))
+    changed.draft.raw["method"] = ""        # the engine changed the draft after evaluating it
+    assert not changed.is_complete(method)
+    assert walk(walks, definition, Draft(raw=dict(raw), done={})).is_complete(method) is False
