@@ -93,7 +93,8 @@ class Widget:
         return [field.id]
 
     def value(self, ctx: FieldContext) -> Any:
-        """The typed value, or None when empty or unreadable."""
+        """The typed value, or None when empty or unreadable. A function of the field's raw answers, facts and env
+        only: it reads no store and no service (renderer/journey/walks.py remembers values on that promise)."""
         text = ctx.get().strip() if ctx.has() and ctx.enabled() else ctx.default()
         return text if text not in (None, "") else None
 

@@ -174,7 +174,7 @@ class Evaluation:
     def is_complete(self, page: Page) -> bool:
         if page.is_confirm:
             return False
-        walked = self.walked if self.walked is not None and self.walked.walked(self.draft) else None
+        walked = self.walked if self.walked is not None and self.walked.holds(self.draft) else None
         if walked is None:
             return self.draft.done.get(page.id) == self.fingerprint(page) and not self.page_errors(page)
         # Both parts depend only on what was walked: remembered with the walk for the next look at the same draft.

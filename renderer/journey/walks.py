@@ -38,7 +38,7 @@ class Walk:
     fingerprints: dict[str, str] = field(default_factory=dict)
     passes: dict[str, bool] = field(default_factory=dict)
 
-    def walked(self, draft: Draft) -> bool:
+    def holds(self, draft: Draft) -> bool:
         """Whether `draft` still holds what was walked (the engine changes a draft after evaluating it)."""
         return (draft.raw == self.draft.raw and draft.facts == self.draft.facts
                 and draft.outcome == self.draft.outcome)
@@ -65,9 +65,10 @@ class Walks:
                 self.hits += 1
         if walk is None:
             # Walked on a private copy of the inputs, so that what the walk keeps cannot change under it when the
-            # engine later changes the draft it was asked about.
+            # engine later changes the draft it was asked about; and without the store and the services, so that a
+            # widget whose value() reached for them would fail here, not be remembered.
             private = Draft.from_json(json.loads(inputs))
-            computed = Evaluation(definition, journey, private, identity, services, store, today)
+            computed = Evaluation(definition, journey, private, identity, None, None, today)
             walk = Walk(computed.env, frozenset(computed.visible), tuple(computed.pages_on_route), private)
             with self._lock:
                 self.misses += 1
