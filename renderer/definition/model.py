@@ -1,6 +1,7 @@
 """The frozen model that the loader builds from forms/: journeys, pages, fields, popups and data."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,12 +218,25 @@ class Journey:
     in_flight: str = "move_when_compatible"
     verifications: tuple[Verification, ...] = ()
 
-    def page(self, page_id: str) -> Page | None:
-        return next((p for p in self.pages if p.id == page_id), None)
+    # Looked up on every request: computed once per journey (the journey is frozen; a changed one is a new object).
 
-    @property
+    def page(self, page_id: str) -> Page | None:
+        return self._pages_by_id.get(page_id)
+
+    @functools.cached_property
+    def _pages_by_id(self) -> dict[str, Page]:
+        by_id: dict[str, Page] = {}
+        for p in self.pages:
+            by_id.setdefault(p.id, p)       # the first of a repeated id, as a scan in page order finds it
+        return by_id
+
+    @functools.cached_property
     def fields(self) -> tuple[Field, ...]:
         return tuple(f for p in self.pages for f in p.fields)
+
+    @functools.cached_property
+    def field_ids(self) -> frozenset[str]:
+        return frozenset(f.id for f in self.fields)
 
     def field(self, field_id: str) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)

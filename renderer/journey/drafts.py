@@ -3,13 +3,12 @@ read at; when another request saved in between, the two are merged field by fiel
 changed the same answer differently) is reported — after the other side's answer has been kept."""
 from __future__ import annotations
 
-import copy
 import random
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from renderer.journey.evaluation import Draft
+from renderer.journey.evaluation import Draft, json_copy
 from renderer.store.base import StaleDraft
 
 MAX_MERGES = 40       # a save that keeps losing the race this often is refused rather than retried for ever
@@ -94,7 +93,7 @@ class Drafts:
         """Write the draft; on a race, merge with what was saved meanwhile and write again. The draft object is
         updated in place to what is stored. Raises DraftConflict (after saving) when answers truly collided."""
         base = draft.base or {}
-        state = copy.deepcopy(draft.to_json())
+        state = json_copy(draft.to_json())
         stored_state, version, conflicts, attempt = base, draft.version, set(), 0
         for _ in range(MAX_MERGES):
             _stamp(state, stored_state, (version or 0) + 1)

@@ -36,7 +36,7 @@ class Draft:
         data = data or {}
         draft = cls(dict(data.get("raw") or {}), dict(data.get("facts") or {}), dict(data.get("done") or {}),
                     data.get("outcome"), dict(data.get("stamps") or {}), version)
-        draft.base = _copied(draft.to_json()) if version is not None else None
+        draft.base = json_copy(draft.to_json()) if version is not None else None
         return draft
 
     def to_json(self) -> dict[str, Any]:
@@ -50,7 +50,7 @@ class Draft:
         return new
 
 
-def _copied(state: dict[str, Any]) -> dict[str, Any]:
+def json_copy(state: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of a draft's state, which is JSON (the store keeps it as JSON): much faster than deepcopy."""
     copied: dict[str, Any] = json.loads(json.dumps(state, default=str))
     return copied
@@ -146,7 +146,7 @@ class Evaluation:
         if widget.empty(value):
             return widget.required_message(f) if condition(f.required, self.env) else None
         for rule in f.rules:
-            others = [n for n in rule.check.names if n in self.env and n != f.id and n in {x.id for x in self.journey.fields}]
+            others = [n for n in rule.check.names if n in self.env and n != f.id and n in self.journey.field_ids]
             if any(self.env.get(n) is None for n in others):
                 continue      # the other field reports its own problem
             if not rule.check.evaluate(self.env):

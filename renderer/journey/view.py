@@ -37,8 +37,12 @@ class Feedback:
     opener: str | None = None       # the action posted: a popup closed in place gives focus back to its button
 
     def to_json(self) -> dict[str, Any]:
-        """As the store keeps it between a POST and the GET it redirects to (dates as ISO text)."""
-        return json.loads(json.dumps(asdict(self), default=str))
+        """As the store keeps it between a POST and the GET it redirects to (dates in an outcome as ISO text)."""
+        outcome = self.outcome
+        return {"errors": dict(self.errors), "notices": dict(self.notices), "popup": self.popup,
+                "outcome": json.loads(json.dumps(asdict(outcome), default=str)) if outcome else None,
+                "message": self.message, "dialogs": dict(self.dialogs), "proceed": self.proceed,
+                "opener": self.opener}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Feedback:

@@ -7,6 +7,7 @@ render the errors). Redirects are not followed, so a POST the engine answers wit
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
@@ -89,9 +90,25 @@ def _same_page(engine: tuple[str, str], handwritten: tuple[str, str]) -> None:
                      f"engine …{a[max(0, at - 60):at + 60]}… hand-written …{b[max(0, at - 60):at + 60]}…")
 
 
+SERVER_CPU, LOAD_CPU = 0, 1     # with two or more cores: each server on one, wrk on another, so neither's
+                                # scheduling moves the other about (the figures were noisy by ±20 % without)
+
+
+def _pinned() -> bool:
+    return len(os.sched_getaffinity(0)) >= 2 and shutil.which("taskset") is not None
+
+
+def _pin(pid: int) -> None:
+    """Every thread of the server process on SERVER_CPU (threads it makes later inherit it)."""
+    if _pinned():
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            os.sched_setaffinity(int(task.name), {SERVER_CPU})
+
+
 def _wrk(base: str, script: Path) -> float:
     """Requests/s of one bounded wrk run (the answers' status was checked once before, by _pages)."""
-    run = subprocess.run(["wrk", "-t", str(CITIZENS), "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "--timeout", "10s",
+    pin = ["taskset", "-c", str(LOAD_CPU)] if _pinned() else []
+    run = subprocess.run([*pin, "wrk", "-t", str(CITIZENS), "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "--timeout", "10s",
                           "-s", str(script), base + PAGE], capture_output=True, text=True, timeout=SECONDS + 60)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", run.stdout)
     if not rate:
@@ -171,6 +188,8 @@ def bench_side_by_side() -> None:
             hand_base = f"http://127.0.0.1:{hand.port}"
             targets["hand-written"] = (hand_base, _handwritten_sessions(hand_base, targets["engine"][1]))
             _same_page(engine_pages, _pages(*targets["hand-written"])[0])
+            for process in (real.process, long.process, hand.process):
+                _pin(process.pid)
             rates: dict[tuple[str, str], list[float]] = {}
             runs = [("GET", "engine"), ("GET", "hand-written"), ("GET", "100 pages"),
                     ("POST", "engine"), ("POST", "hand-written")]
@@ -198,7 +217,9 @@ def bench_side_by_side() -> None:
                "×", limit=1.2, note=f"GET 申请信息 {long_rate:,.0f} req/s in a 100-page adult journey, "
                                     f"{real_rate:,.0f} req/s in the real one (7 pages)")
     add_note(f"Side by side: wrk -t{CITIZENS} -c{CONNECTIONS} -d{SECONDS}s on loopback, {ROUNDS} rounds alternating "
-             "the targets, medians; one uvicorn worker each (h11, SQLite), each citizen with a session and a draft "
+             "the targets, medians; "
+             + (f"servers on CPU {SERVER_CPU}, wrk on CPU {LOAD_CPU}; " if _pinned() else "not pinned to CPUs; ")
+             + "one uvicorn worker each (h11, SQLite), each citizen with a session and a draft "
              "of their own; POSTs fail on 民族 on both and are measured alone: "
              + ("both answer 303 (post/redirect/get), not followed." if prg else "both answer 422 with the page."))
 
