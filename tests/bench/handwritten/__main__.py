@@ -1,4 +1,5 @@
-"""`python -m tests.bench.handwritten DB PORT [--prg]`: the hand-written 申请信息 under uvicorn, one worker, loopback."""
+"""`python -m tests.bench.handwritten DB PORT [--prg | --product-stack]`: the hand-written 申请信息 under uvicorn, one
+worker, loopback: bare (app.py) or on the product's own stack (product_stack.py, with the product's JSON logs)."""
 from __future__ import annotations
 
 import sys
@@ -6,8 +7,15 @@ from pathlib import Path
 
 import uvicorn
 
-from tests.bench.handwritten.app import create_app
+from renderer.web.logs import log_config
+from renderer.web.server import DeadlineProtocol
+from tests.bench.handwritten import app, product_stack
 
 if __name__ == "__main__":
-    uvicorn.run(create_app(Path(sys.argv[1]), prg="--prg" in sys.argv), host="127.0.0.1", port=int(sys.argv[2]), http="h11",
-                log_level="warning", access_log=False)
+    database, port = Path(sys.argv[1]), int(sys.argv[2])
+    if "--product-stack" in sys.argv:
+        uvicorn.run(product_stack.create_app(database), host="127.0.0.1", port=port, http=DeadlineProtocol,
+                    log_config=log_config(), access_log=False, server_header=False)
+    else:
+        uvicorn.run(app.create_app(database, prg="--prg" in sys.argv), host="127.0.0.1", port=port, http="h11",
+                    log_level="warning", access_log=False)

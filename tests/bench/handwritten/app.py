@@ -135,26 +135,34 @@ def check(answers: dict[str, str], state: dict[str, Any], lists: dict[str, Any],
     return errors
 
 
+def constants() -> dict[str, Any]:
+    """What the page shows the same to everyone: the lists, a city's banks, the labels, the asset addresses."""
+    return {"lists": {name: _read(FORMS / "lists" / f"{name}.yaml")["options"]
+                      for name in ("ethnicities", "occupations", "insurance_types")},
+            "cities": _read(FORMS / "lists" / "regions.yaml")["tree"]["广东省"],
+            "banks": _read(FORMS / "cities" / "guangzhou.yaml")["banks"],
+            "labels": LABELS, "person": PERSON, "issuing_city": "广州市", "assets": _fingerprints()}
+
+
+def templates() -> Jinja2Templates:
+    return Jinja2Templates(env=Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                                           autoescape=True, trim_blocks=True, lstrip_blocks=True))
+
+
 def create_app(database: Path, prg: bool = False, secret: str = "handwritten-bench") -> Starlette:
-    lists = {name: _read(FORMS / "lists" / f"{name}.yaml")["options"]
-             for name in ("ethnicities", "occupations", "insurance_types")}
-    cities = _read(FORMS / "lists" / "regions.yaml")["tree"]["广东省"]
-    banks = _read(FORMS / "cities" / "guangzhou.yaml")["banks"]
+    shared = constants()
+    lists, cities, banks = shared["lists"], shared["cities"], shared["banks"]
     drafts = Drafts(database)
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
-    templates = Jinja2Templates(env=env)
-    constants = {"lists": lists, "cities": cities, "banks": banks, "labels": LABELS, "person": PERSON,
-                 "issuing_city": "广州市", "assets": _fingerprints()}
+    page_templates = templates()
 
     def page(request: Request, state: dict[str, Any], version: int, errors: dict[str, str]) -> Response:
         wait = max(0, int(state.get("resend_at", 0) - dt.datetime.now(dt.UTC).timestamp()))
-        context = {**constants, "csrf": request.session["csrf"], "answers": state.get("answers", {}),
+        context = {**shared, "csrf": request.session["csrf"], "answers": state.get("answers", {}),
                    "verified_phone": state.get("verified_phone"), "wait": wait, "errors": errors,
                    "version": version, "today": dt.date.today().isoformat()}
         status = 422 if errors and request.method == "POST" else 200
-        return templates.TemplateResponse(request, "details.html", context, status_code=status,
-                                          headers=HEADERS)
+        return page_templates.TemplateResponse(request, "details.html", context, status_code=status,
+                                               headers=HEADERS)
 
     def details(request: Request) -> Response:        # sync: Starlette runs it in its threadpool
         owner = request.session.get("owner")
