@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from renderer.journey.evaluation import Draft, json_copy
-from renderer.store.base import StaleDraft
+from renderer.store.base import StaleDraft, stored_json
 
 MAX_MERGES = 40       # a save that keeps losing the race this often is refused rather than retried for ever
 BACKOFF_S = 0.002     # after a lost race, wait a little (growing, jittered) so two busy tabs stop colliding
@@ -85,7 +85,7 @@ class Drafts:
         stored = self.store.load_draft(owner, journey)
         if stored is None:
             return Draft()
-        draft = Draft.from_json(stored.state, stored.version)
+        draft = Draft.from_json(stored.state, stored.version, stored.text)
         draft.form_version = stored.form_version
         return draft
 
@@ -97,8 +97,9 @@ class Drafts:
         stored_state, version, conflicts, attempt = base, draft.version, set(), 0
         for _ in range(MAX_MERGES):
             _stamp(state, stored_state, (version or 0) + 1)
+            text = stored_json(state)
             try:
-                new_version = self.store.save_draft(owner, journey, state, version, draft.form_version)
+                new_version = self.store.save_draft(owner, journey, text, version, draft.form_version)
                 break
             except StaleDraft:
                 attempt += 1
@@ -110,10 +111,9 @@ class Drafts:
                 conflicts |= found
         else:
             raise DraftConflict({"*"})
-        fresh = Draft.from_json(state, new_version)
-        fresh.form_version = draft.form_version
+        fresh = Draft.from_json(state, new_version, text)
         draft.raw, draft.facts, draft.done, draft.outcome = fresh.raw, fresh.facts, fresh.done, fresh.outcome
-        draft.stamps, draft.version, draft.base = fresh.stamps, fresh.version, fresh.base
+        draft.stamps, draft.version, draft.base_text = fresh.stamps, fresh.version, fresh.base_text
         if conflicts:
             raise DraftConflict(conflicts)
 

@@ -68,6 +68,13 @@ class Engine:
         journey = definition.journeys.get(journey.id, journey)
         return self.walks.evaluate(definition, journey, draft, identity, self.services, self.store)
 
+    def reevaluate(self, ev: Evaluation) -> Evaluation:
+        """`ev` brought up to date after the engine may have changed its draft: itself when the draft still holds
+        what it was computed from (nothing to walk again), else a new evaluation."""
+        if ev.walked is not None and ev.walked.holds(ev.draft):
+            return ev
+        return self.evaluate(ev.identity, ev.journey, ev.draft)
+
     def save(self, ev: Evaluation) -> None:
         """One transaction with a version check; raises DraftConflict when another tab changed the same answers."""
         self.drafts.save(ev.identity.key, ev.journey.id, ev.draft)
@@ -182,7 +189,7 @@ class Engine:
         action = str(form.get("_action", ""))
         feedback = Feedback(opener=action or None)
         answers.apply_answers(ev, page, form, feedback)
-        ev = self.evaluate(identity, journey, ev.draft)
+        ev = self.reevaluate(ev)
         if feedback.message == CONFLICT_MESSAGE:     # another tab changed answers this one still showed old
             self.save(ev)
             return self.view(self.evaluate(identity, journey, ev.draft), page, feedback, edit=edit, status=409)
@@ -219,7 +226,7 @@ class Engine:
     def _press(self, ev: Evaluation, page: Page, button: Button, index: int, form: Mapping[str, Any],
                feedback: Feedback, edit: bool) -> Redirect | PageView:
         errors = {**ev.page_errors(page, submitting=True), **feedback.errors}
-        ev = self.evaluate(ev.identity, ev.journey, ev.draft)   # checking may have verified an SMS code
+        ev = self.reevaluate(ev)      # checking may have verified an SMS code
         if errors:
             feedback.errors = errors
             self.save(ev)
@@ -279,7 +286,7 @@ class Engine:
         if route.next:
             ev.mark_done(page)
             self.save(ev)
-            target = self.evaluate(ev.identity, journey, ev.draft).first_incomplete()
+            target = self.reevaluate(ev).first_incomplete()
             if target is None:
                 return Redirect(page_url(journey.id, journey.pages[-1].id))
             if edit and not target.is_confirm:

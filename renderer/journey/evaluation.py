@@ -28,16 +28,26 @@ class Draft:
     # raw key -> [the version that last changed it, the value before]: tells a stale tab's post from a real edit
     stamps: dict[str, list[Any]] = field(default_factory=dict)
     version: int | None = None                              # as stored; None: not stored yet
-    base: dict[str, Any] | None = None                      # the stored state this copy was read from
+    base_text: str | None = None                            # the stored state this copy was read from, as JSON
     form_version: str | None = None                         # the forms it is on (renderer/versions/registry.py)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None, version: int | None = None) -> Draft:
+    def from_json(cls, data: Mapping[str, Any] | None, version: int | None = None, text: str | None = None) -> Draft:
+        """A draft of a stored state; `text`: that state as the store keeps it, when at hand (else made here)."""
         data = data or {}
         draft = cls(dict(data.get("raw") or {}), dict(data.get("facts") or {}), dict(data.get("done") or {}),
                     data.get("outcome"), dict(data.get("stamps") or {}), version)
-        draft.base = json_copy(draft.to_json()) if version is not None else None
+        if version is not None:
+            draft.base_text = text if text is not None else json.dumps(data, default=str)
         return draft
+
+    @property
+    def base(self) -> dict[str, Any] | None:
+        """The stored state this copy was read from: a fresh copy each time, read when a save needs it."""
+        if self.base_text is None:
+            return None
+        base: dict[str, Any] = json.loads(self.base_text)
+        return base
 
     def to_json(self) -> dict[str, Any]:
         return {"raw": self.raw, "facts": self.facts, "done": self.done, "outcome": self.outcome,
@@ -46,7 +56,7 @@ class Draft:
     def fresh(self, form_version: str | None, **kept: Any) -> Draft:
         """An empty draft that replaces this one in the store (same version line), on `form_version` (today's)."""
         new = Draft(**kept)
-        new.version, new.base, new.form_version = self.version, self.base, form_version
+        new.version, new.base_text, new.form_version = self.version, self.base_text, form_version
         return new
 
 

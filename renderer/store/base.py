@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +18,17 @@ class StaleDraft(Exception):
     """The draft changed since it was loaded: reload, merge, and save again."""
 
 
+def stored_json(value: Mapping[str, Any]) -> str:
+    """A draft's state or an application's payload as the store keeps it: JSON, keys sorted, dates as ISO text."""
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
 @dataclass(frozen=True)
 class StoredDraft:
     state: dict[str, Any]
     version: int
     form_version: str | None = None      # the forms it was started on (or moved to)
+    text: str | None = None              # `state` as stored (stored_json), when the store has it
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, selec
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
-from renderer.store import migrate
+from renderer.store import base, migrate
 from renderer.store.base import LIVE_STATUSES, Application, Claim, StaleDraft, StoredDraft, StoredUpload, utcnow
 from renderer.store.database import Database, database_url
 from renderer.store.prepared import Prepared, dialect_insert
@@ -33,10 +33,6 @@ _START = Prepared(lambda dialect_name: dialect_insert(dialect_name)(drafts).valu
 _SAVE = Prepared(update(drafts).where(*_THIS_DRAFT, drafts.c.version == bindparam("version")).values(
     state=bindparam("state"), version=drafts.c.version + 1, updated_at=bindparam("now"),
     form_version=func.coalesce(bindparam("form_version", type_=drafts.c.form_version.type), drafts.c.form_version)))
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
 class SqlStore:
@@ -70,22 +66,24 @@ class SqlStore:
     def load_draft(self, owner: str, journey: str) -> StoredDraft | None:
         with self.db.statements() as sql:
             row = sql.first(_LOAD, owner=owner, journey=journey)
-        return StoredDraft(json.loads(row[0]), int(row[1]), row[2]) if row else None
+        return StoredDraft(json.loads(row[0]), int(row[1]), row[2], row[0]) if row else None
 
-    def save_draft(self, owner: str, journey: str, state: Mapping[str, Any], version: int | None,
+    def save_draft(self, owner: str, journey: str, state: Mapping[str, Any] | str, version: int | None,
                    form_version: str | None = None) -> int:
         """Write the draft if it is still at `version` (None: it must not exist yet); returns the new version.
-        `form_version`: the forms it is on (kept as it was when not given).
+        `state`: the state, or the text base.stored_json made of it; `form_version`: the forms it is on (kept as it
+        was when not given).
 
         Raises StaleDraft when another request saved first.
         """
         # One statement each, so a transaction of its own: the version (or the key, for a new draft) decides.
+        text = state if isinstance(state, str) else base.stored_json(state)
         with self.db.statements() as sql:
             if version is None:
-                done = sql.run(_START, owner=owner, journey=journey, state=_json(state), now=utcnow(),
+                done = sql.run(_START, owner=owner, journey=journey, state=text, now=utcnow(),
                                form_version=form_version)
             else:
-                done = sql.run(_SAVE, owner=owner, journey=journey, version=version, state=_json(state),
+                done = sql.run(_SAVE, owner=owner, journey=journey, version=version, state=text,
                                now=utcnow(), form_version=form_version)
         if done != 1:
             raise StaleDraft(journey)
@@ -135,7 +133,8 @@ class SqlStore:
                 try:
                     with conn.begin_nested():
                         conn.execute(insert(applications).values(
-                            owner=owner, journey=journey, applicant=applicant, token=token, payload=_json(payload),
+                            owner=owner, journey=journey, applicant=applicant, token=token,
+                            payload=base.stored_json(payload),
                             status="pending", attempts=1, lease_until=now + lease, created_at=now, updated_at=now,
                             form_version=form_version))
                 except IntegrityError:     # another live application of this applicant holds the place
@@ -154,7 +153,7 @@ class SqlStore:
             values: dict[str, Any] = {"status": "pending", "lease_until": now + lease, "updated_at": now,
                                       "attempts": applications.c.attempts + 1}
             if row.status == "failed":
-                values["payload"], values["form_version"] = _json(payload), form_version
+                values["payload"], values["form_version"] = base.stored_json(payload), form_version
             try:
                 with conn.begin_nested():
                     taken = conn.execute(update(applications).where(

@@ -94,3 +94,31 @@ def test_completeness_is_remembered_only_for_the_draft_walked(definition) -> Non
     changed.draft.raw["method"] = ""        # the engine changed the draft after evaluating it
     assert not changed.is_complete(method)
     assert walk(walks, definition, Draft(raw=dict(raw), done={})).is_complete(method) is False
+
+
+def test_reevaluating_an_unchanged_draft_keeps_the_evaluation_and_a_changed_one_walks_again(definition) -> None:
+    from renderer.journey.engine import Engine
+    from renderer.versions.registry import VersionRegistry
+
+    engine = Engine(definition, services=None, store=None, versions=VersionRegistry(definition))
+    journey = definition.journeys["branching"]
+    ev = engine.evaluate(ME, journey, Draft(raw={"method": "邮寄"}))
+    ev.draft.done["start"] = "fingerprint"          # not what a walk reads
+    assert engine.reevaluate(ev) is ev
+    ev.draft.raw["method"] = "网点"
+    again = engine.reevaluate(ev)
+    assert again is not ev and again.draft is ev.draft
+    same(again, Evaluation(definition, journey, Draft(raw={"method": "网点"}), ME))
+
+
+def test_a_stored_drafts_base_is_the_stored_text_read_afresh_each_time() -> None:
+    draft = Draft.from_json({"raw": {"a": "1"}, "facts": {"x": {"n": 1}}}, 3, '{"facts": {"x": {"n": 1}}, "raw": {"a": "1"}}')
+    draft.facts["x"]["n"] = 2                        # the working copy changes in place …
+    assert draft.base == {"facts": {"x": {"n": 1}}, "raw": {"a": "1"}}      # … the base does not
+    base = draft.base
+    base["raw"]["a"] = "changed"
+    assert draft.base is not None and draft.base["raw"] == {"a": "1"}
+    assert Draft.from_json({"raw": {"a": "1"}}, None).base is None            # never stored: no base
+    made = Draft.from_json({"raw": {"a": "1"}, "facts": {"x": {"n": 1}}}, 1)  # no text at hand: made from the state
+    made.facts["x"]["n"] = 5
+    assert made.base == {"raw": {"a": "1"}, "facts": {"x": {"n": 1}}}
