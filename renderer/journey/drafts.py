@@ -8,7 +8,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from renderer.journey.evaluation import Draft, json_copy
+from renderer.journey.evaluation import Draft
 from renderer.store.base import StaleDraft, stored_json
 
 MAX_MERGES = 40       # a save that keeps losing the race this often is refused rather than retried for ever
@@ -93,7 +93,9 @@ class Drafts:
         """Write the draft; on a race, merge with what was saved meanwhile and write again. The draft object is
         updated in place to what is stored. Raises DraftConflict (after saving) when answers truly collided."""
         base = draft.base or {}
-        state = json_copy(draft.to_json())
+        # What is written: the draft's own maps, with stamps of its own (stamping must not touch the draft before
+        # the save succeeds); after it, the draft takes this state over, so nothing else holds it.
+        state = {**draft.to_json(), "stamps": dict(draft.stamps)}
         stored_state, version, conflicts, attempt = base, draft.version, set(), 0
         for _ in range(MAX_MERGES):
             _stamp(state, stored_state, (version or 0) + 1)
