@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import select
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,42 +44,12 @@ def sqlite_path(url: str) -> Path | None:
 class Database:
     """Transactions: `write()` takes the write lock at once on SQLite (BEGIN IMMEDIATE), so two workers never
     deadlock upgrading a read lock; `read()` is a plain snapshot. `statements()` and `transaction()` are the same
-    for the hot paths' prepared statements (renderer/store/prepared.py), on a pooled DBAPI connection; inside
-    `held()` they all use one connection, checked out once (a request's session, draft and records)."""
+    for the hot paths' prepared statements (renderer/store/prepared.py), on a pooled DBAPI connection."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.sqlite = is_sqlite(url)
         self.engine: Engine = _sqlite_engine(url) if self.sqlite else _postgres_engine(url)
-        self._held = threading.local()
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """Everything `statements()` and `transaction()` run in this thread until the block ends shares one pooled
-        connection: one checkout per request instead of one per statement. Between statements it holds no
-        transaction open (each is committed or rolled back), so it locks nothing other workers need."""
-        if getattr(self._held, "connection", None) is not None:
-            yield
-            return
-        self._held.connection = self.engine.raw_connection()
-        try:
-            yield
-        finally:
-            connection, self._held.connection = self._held.connection, None
-            connection.close()
-
-    @contextmanager
-    def _lent(self) -> Iterator[Any]:
-        """The held connection, or one checked out for this block alone."""
-        held = getattr(self._held, "connection", None)
-        if held is not None and held.is_valid:
-            yield held
-            return
-        connection = self.engine.raw_connection()
-        try:
-            yield connection
-        finally:
-            connection.close()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -98,41 +67,45 @@ class Database:
     def statements(self) -> Iterator[Statements]:
         """Each statement is its own transaction: a read is one snapshot; a single write commits at once, and on
         SQLite takes the write lock as it starts, as BEGIN IMMEDIATE does. One round trip each on PostgreSQL."""
-        with self._lent() as connection:
-            driver: Any = connection.dbapi_connection
-            statements = Statements(connection, self.engine.dialect)
+        connection = self.engine.raw_connection()
+        driver: Any = connection.dbapi_connection
+        statements = Statements(connection, self.engine.dialect)
+        try:
+            if not self.sqlite:      # SQLite's connections are in autocommit mode already (see _sqlite_engine)
+                driver.autocommit = True
+            yield statements
+        finally:
             try:
-                if not self.sqlite:      # SQLite's connections are in autocommit mode already (see _sqlite_engine)
-                    driver.autocommit = True
-                yield statements
-            finally:
                 statements.close()
                 if not self.sqlite and connection.is_valid:
                     driver.autocommit = False       # what Core expects of a pooled connection
+            finally:
+                connection.close()
 
     @contextmanager
     def transaction(self) -> Iterator[Statements]:
         """One write transaction, as `write()`: BEGIN IMMEDIATE on SQLite; psycopg begins one on PostgreSQL."""
-        with self._lent() as connection:
-            statements = Statements(connection, self.engine.dialect)
-            dbapi_error = self.engine.dialect.loaded_dbapi.Error
+        connection = self.engine.raw_connection()
+        statements = Statements(connection, self.engine.dialect)
+        dbapi_error = self.engine.dialect.loaded_dbapi.Error
+        try:
             try:
+                if self.sqlite:
+                    statements.cursor.execute(SQLITE_WRITE)
+                yield statements
+                connection.commit()
+            except dbapi_error as error:
+                raise statements.wrapped(error) from error
+        except BaseException:
+            if connection.is_valid:
                 try:
-                    if self.sqlite:
-                        statements.cursor.execute(SQLITE_WRITE)
-                    yield statements
-                    connection.commit()
+                    connection.rollback()
                 except dbapi_error as error:
-                    raise statements.wrapped(error) from error
-            except BaseException:
-                if connection.is_valid:
-                    try:
-                        connection.rollback()
-                    except dbapi_error as error:
-                        connection.invalidate(error)
-                raise
-            finally:
-                statements.close()
+                    connection.invalidate(error)
+            raise
+        finally:
+            statements.close()
+            connection.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

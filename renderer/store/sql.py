@@ -5,7 +5,6 @@ import datetime as dt
 import json
 import secrets
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, text, update
@@ -56,10 +55,6 @@ class SqlStore:
 
     def close(self) -> None:
         self.db.dispose()
-
-    def held(self) -> AbstractContextManager[None]:
-        """One request's work on one pooled connection (Database.held)."""
-        return self.db.held()
 
     # ------------------------------------------------------------------ drafts
 

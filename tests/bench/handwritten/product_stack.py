@@ -2,7 +2,7 @@
 obligations the product has and the bare page has not. Sessions kept in the store (退出 revokes them; any worker
 reads them), the product's middleware (request ids and a JSON access line, security headers, compression, body
 limits, HEAD), the draft in the product's store, a POST's errors kept in the store for the GET it redirects to (so
-any worker can show them), the face-check pass looked up on every request, one pooled connection per request.
+any worker can show them), the face-check pass looked up on every request.
 
 It answers what the engine's interpretation of YAML costs by itself: the same obligations, with the page's fields,
 rules and template written out by hand instead of read from forms/. `GET /bench/sign-in?owner=…&phone=…` makes a
@@ -45,7 +45,7 @@ def create_app(database: Path, secret: str = "handwritten-bench") -> Starlette:
     page_templates = templates()
     store = open_store(database)
 
-    def page(request: Request, owner: str, state: dict[str, Any], version: int, errors: dict[str, str]) -> Response:
+    def page(request: Request, state: dict[str, Any], version: int, errors: dict[str, str]) -> Response:
         wait = max(0, int(state.get("resend_at", 0) - dt.datetime.now(dt.UTC).timestamp()))
         context = {**shared, "csrf": sessions.csrf_token(request), "answers": state.get("answers", {}),
                    "verified_phone": state.get("verified_phone"), "wait": wait, "errors": errors,
@@ -61,39 +61,37 @@ def create_app(database: Path, secret: str = "handwritten-bench") -> Starlette:
         return session.owner if store.records.get(kind, key.format(owner=session.owner)) is not None else None
 
     def show(request: Request) -> Response:
-        with store.held():
-            owner = citizen(request)
-            if owner is None:
-                return PlainTextResponse("sign in first", status_code=401)
-            stored = store.load_draft(owner, JOURNEY)
-            state, version = (stored.state, stored.version) if stored else ({}, 0)
-            errors: dict[str, str] = {}
-            token = request.query_params.get("flash", "")
-            if token and len(token) <= 64:
-                kept = store.records.get("flash", token)
-                if kept and (kept.get("owner"), kept.get("version")) == (owner, version):
-                    errors = kept["errors"]
-            return page(request, owner, state, version, errors)
+        owner = citizen(request)
+        if owner is None:
+            return PlainTextResponse("sign in first", status_code=401)
+        stored = store.load_draft(owner, JOURNEY)
+        state, version = (stored.state, stored.version) if stored else ({}, 0)
+        errors: dict[str, str] = {}
+        token = request.query_params.get("flash", "")
+        if token and len(token) <= 64:
+            kept = store.records.get("flash", token)
+            if kept and (kept.get("owner"), kept.get("version")) == (owner, version):
+                errors = kept["errors"]
+        return page(request, state, version, errors)
 
     def save(request: Request, form: dict[str, str]) -> Response:
-        with store.held():
-            owner = citizen(request)
-            if owner is None:
-                return PlainTextResponse("sign in first", status_code=401)
-            if not sessions.csrf_ok(request, form):
-                return PlainTextResponse("页面已过期,请返回刷新后重新操作", status_code=403)
-            stored = store.load_draft(owner, JOURNEY)
-            state, version = (stored.state, stored.version) if stored else ({}, None)
-            posted = {key: form.get(key, "").strip() for key in KEYS}
-            state["answers"] = posted
-            errors = check(posted, state, lists, banks, cities)
-            version = store.save_draft(owner, JOURNEY, state, version)
-            if not errors:
-                return RedirectResponse(PAGE, status_code=303)
-            token = secrets.token_urlsafe(16)
-            store.records.put("flash", token, {"owner": owner, "version": version, "errors": errors},
-                              utcnow() + FLASH_LIFETIME)
-            return RedirectResponse(f"{PAGE}?flash={token}", status_code=303)
+        owner = citizen(request)
+        if owner is None:
+            return PlainTextResponse("sign in first", status_code=401)
+        if not sessions.csrf_ok(request, form):
+            return PlainTextResponse("页面已过期,请返回刷新后重新操作", status_code=403)
+        stored = store.load_draft(owner, JOURNEY)
+        state, version = (stored.state, stored.version) if stored else ({}, None)
+        posted = {key: form.get(key, "").strip() for key in KEYS}
+        state["answers"] = posted
+        errors = check(posted, state, lists, banks, cities)
+        version = store.save_draft(owner, JOURNEY, state, version)
+        if not errors:
+            return RedirectResponse(PAGE, status_code=303)
+        token = secrets.token_urlsafe(16)
+        store.records.put("flash", token, {"owner": owner, "version": version, "errors": errors},
+                          utcnow() + FLASH_LIFETIME)
+        return RedirectResponse(f"{PAGE}?flash={token}", status_code=303)
 
     async def details(request: Request) -> Response:
         if request.method == "GET":

@@ -7,8 +7,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import and_, bindparam, event, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from renderer.store import open_store
 from renderer.store.base import utcnow
@@ -124,66 +124,5 @@ def test_the_hot_paths_survive_a_restarted_postgresql() -> None:
             assert store.save_draft(OWNER, "adult", {"raw": {"a": "1"}}, version) == version + 1
             store.records.put("flash", "token", {"page": "p"}, utcnow() + dt.timedelta(minutes=5))
             assert store.records.take("flash", "token") == {"page": "p"}
-        finally:
-            store.close()
-
-
-def _checkouts(store: SqlStore) -> list[int]:
-    counted = [0]
-
-    def count(*_args: Any) -> None:
-        counted[0] += 1
-
-    event.listen(store.db.engine, "checkout", count)
-    return counted
-
-
-def test_a_held_connection_serves_a_whole_request_and_commits_each_write(store: SqlStore, worker: Any) -> None:
-    """One checkout for the session, the draft, a record and the save; each write is committed at once (another
-    worker sees it before the block ends) and nothing is left locked between statements."""
-    cookie_id, _ = store.sessions.create(OWNER)
-    version = store.save_draft(OWNER, "adult", {"raw": {}}, None)
-    other = worker()
-    counted = _checkouts(store)
-    with store.held():
-        assert store.sessions.get(cookie_id) is not None
-        assert store.load_draft(OWNER, "adult") is not None
-        assert store.records.get("flash", "nothing") is None
-        store.save_draft(OWNER, "adult", {"raw": {"a": "1"}}, version)
-        assert other.load_draft(OWNER, "adult").state["raw"] == {"a": "1"}        # committed, visible elsewhere
-        other.save_draft(OWNER, "adult", {"raw": {"a": "2"}}, version + 1)        # and not locked by this one
-        store.records.put("flash", "token", {"page": "p"}, utcnow() + dt.timedelta(minutes=5))
-        with store.held():                                                       # nested: the same connection
-            assert store.records.take("flash", "token") == {"page": "p"}
-    assert counted[0] == 1
-    assert store.load_draft(OWNER, "adult").state["raw"] == {"a": "2"}
-    assert counted[0] == 2                                                        # after the block: its own again
-
-
-def test_a_failed_write_inside_a_held_block_leaves_the_connection_usable(store: SqlStore) -> None:
-    def fail(_old: Any) -> Any:
-        raise RuntimeError("the caller's own error, inside the transaction")
-
-    with store.held():
-        with pytest.raises(RuntimeError):
-            store.records.change("sms", "13600002819", fail)
-        assert store.records.hit("rate", "ip", 1, dt.timedelta(minutes=1)) is True
-        assert store.save_draft(OWNER, "adult", {"raw": {}}, None) == 1
-    assert store.records.get("rate", "ip") is not None
-
-
-def test_a_held_connection_cut_by_a_restarted_postgresql_is_replaced() -> None:
-    with throwaway_database() as url:
-        store = open_store(url)
-        try:
-            cookie_id, _ = store.sessions.create(OWNER)
-            with store.held():
-                assert store.sessions.get(cookie_id) is not None
-                with psycopg.connect(SERVER, autocommit=True) as admin:
-                    admin.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-                                  "WHERE datname = %s", (url.rsplit("/", 1)[1],))
-                with pytest.raises(DBAPIError):          # the statement that meets the cut connection fails …
-                    store.sessions.get(cookie_id)
-                assert store.sessions.get(cookie_id) is not None      # … and the next one gets a new connection
         finally:
             store.close()
