@@ -1,10 +1,13 @@
 """The channel and back-office services the journeys call, as interfaces a real implementation can fill."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,35 @@ class Services:
     face: FaceCheck
     sms: SmsGateway
     provincial: Provincial
+
+
+class _Around:
+    """An adapter whose every method call runs inside `around()`."""
+
+    def __init__(self, adapter: Any, around: Callable[[], AbstractContextManager[Any]]) -> None:
+        object.__setattr__(self, "_adapter", adapter)
+        object.__setattr__(self, "_around", around)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._adapter, name, value)       # a setting changed (an operator's latency, a test's) is the adapter's
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._adapter, name)
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._adapter, name)
+        if not callable(found):
+            return found
+
+        @functools.wraps(found)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._around():
+                return found(*args, **kwargs)
+        return call
+
+
+def around_calls(services: Services, around: Callable[[], AbstractContextManager[Any]]) -> Services:
+    """The same services, each adapter's every call made inside `around()`. The product gives a request's
+    database connection back to the pool while an outside system answers (renderer/web/app.py)."""
+    return Services(**{f.name: cast(Any, _Around(getattr(services, f.name), around))
+                       for f in dataclasses.fields(services)})

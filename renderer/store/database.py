@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import select
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,12 +45,67 @@ def sqlite_path(url: str) -> Path | None:
 class Database:
     """Transactions: `write()` takes the write lock at once on SQLite (BEGIN IMMEDIATE), so two workers never
     deadlock upgrading a read lock; `read()` is a plain snapshot. `statements()` and `transaction()` are the same
-    for the hot paths' prepared statements (renderer/store/prepared.py), on a pooled DBAPI connection."""
+    for the hot paths' prepared statements (renderer/store/prepared.py), on a pooled DBAPI connection; inside
+    `held()` they keep using one connection instead of taking one from the pool for each."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.sqlite = is_sqlite(url)
         self.engine: Engine = _sqlite_engine(url) if self.sqlite else _postgres_engine(url)
+        self._held = threading.local()       # .on: this thread holds; .connection: what it holds, once taken
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """One request's statements in this thread share one pooled connection, taken at the first and given back
+        when the block ends: one checkout instead of one per statement, which under load is what the pool's lock
+        costs most. No transaction stays open between statements (each commits or rolls back), so nothing is
+        locked that other workers need; `released()` gives it back while an outside system is asked."""
+        if getattr(self._held, "on", False):
+            yield
+            return
+        self._held.on = True
+        try:
+            yield
+        finally:
+            self._held.on = False
+            self._give_back()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Inside `held()`: the connection goes back to the pool while the block runs (an outside system may take
+        seconds to answer; a held connection would sit idle and count against the pool), and statements in it
+        take their own. The next statement after it takes one again."""
+        if not getattr(self._held, "on", False):
+            yield
+            return
+        self._give_back()
+        self._held.on = False
+        try:
+            yield
+        finally:
+            self._held.on = True
+
+    def _give_back(self) -> None:
+        connection = getattr(self._held, "connection", None)
+        self._held.connection = None
+        if connection is not None:
+            connection.close()
+
+    @contextmanager
+    def _lent(self) -> Iterator[Any]:
+        """The held connection (taken now if need be), or one checked out for this block alone."""
+        if getattr(self._held, "on", False):
+            connection = getattr(self._held, "connection", None)
+            if connection is None or not connection.is_valid:      # a broken one is replaced, not lent again
+                self._give_back()
+                connection = self._held.connection = self.engine.raw_connection()
+            yield connection
+            return
+        connection = self.engine.raw_connection()
+        try:
+            yield connection
+        finally:
+            connection.close()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -67,45 +123,41 @@ class Database:
     def statements(self) -> Iterator[Statements]:
         """Each statement is its own transaction: a read is one snapshot; a single write commits at once, and on
         SQLite takes the write lock as it starts, as BEGIN IMMEDIATE does. One round trip each on PostgreSQL."""
-        connection = self.engine.raw_connection()
-        driver: Any = connection.dbapi_connection
-        statements = Statements(connection, self.engine.dialect)
-        try:
-            if not self.sqlite:      # SQLite's connections are in autocommit mode already (see _sqlite_engine)
-                driver.autocommit = True
-            yield statements
-        finally:
+        with self._lent() as connection:
+            driver: Any = connection.dbapi_connection
+            statements = Statements(connection, self.engine.dialect)
             try:
+                if not self.sqlite:      # SQLite's connections are in autocommit mode already (see _sqlite_engine)
+                    driver.autocommit = True
+                yield statements
+            finally:
                 statements.close()
                 if not self.sqlite and connection.is_valid:
                     driver.autocommit = False       # what Core expects of a pooled connection
-            finally:
-                connection.close()
 
     @contextmanager
     def transaction(self) -> Iterator[Statements]:
         """One write transaction, as `write()`: BEGIN IMMEDIATE on SQLite; psycopg begins one on PostgreSQL."""
-        connection = self.engine.raw_connection()
-        statements = Statements(connection, self.engine.dialect)
-        dbapi_error = self.engine.dialect.loaded_dbapi.Error
-        try:
+        with self._lent() as connection:
+            statements = Statements(connection, self.engine.dialect)
+            dbapi_error = self.engine.dialect.loaded_dbapi.Error
             try:
-                if self.sqlite:
-                    statements.cursor.execute(SQLITE_WRITE)
-                yield statements
-                connection.commit()
-            except dbapi_error as error:
-                raise statements.wrapped(error) from error
-        except BaseException:
-            if connection.is_valid:
                 try:
-                    connection.rollback()
+                    if self.sqlite:
+                        statements.cursor.execute(SQLITE_WRITE)
+                    yield statements
+                    connection.commit()
                 except dbapi_error as error:
-                    connection.invalidate(error)
-            raise
-        finally:
-            statements.close()
-            connection.close()
+                    raise statements.wrapped(error) from error
+            except BaseException:
+                if connection.is_valid:
+                    try:
+                        connection.rollback()
+                    except dbapi_error as error:
+                        connection.invalidate(error)
+                raise
+            finally:
+                statements.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

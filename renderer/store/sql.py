@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import secrets
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, text, update
@@ -55,6 +56,14 @@ class SqlStore:
 
     def close(self) -> None:
         self.db.dispose()
+
+    def held(self) -> AbstractContextManager[None]:
+        """One request's statements on one pooled connection (Database.held)."""
+        return self.db.held()
+
+    def released(self) -> AbstractContextManager[None]:
+        """That connection given back while an outside system answers (Database.released)."""
+        return self.db.released()
 
     # ------------------------------------------------------------------ drafts
 

@@ -19,6 +19,7 @@ from starlette.templating import Jinja2Templates
 from renderer.definition.errors import FormsInvalid
 from renderer.definition.loader import load_forms
 from renderer.journey.engine import Engine
+from renderer.services.base import around_calls
 from renderer.services.simulator import simulated_services
 from renderer.store import open_store
 from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
@@ -81,8 +82,9 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         log.warning("forms: %s", warning)
     definition, first_errors = loaded.definition, loaded.problems
     store = open_store(settings.database, dt.timedelta(seconds=settings.submit_lease))
-    services = simulated_services(settings.personas, settings.secret.encode(), store.records, settings.failure_rate,
-                                  settings.sim_latency)
+    # While an outside system answers, the request's database connection goes back to the pool (routes._answer)
+    services = around_calls(simulated_services(settings.personas, settings.secret.encode(), store.records,
+                                               settings.failure_rate, settings.sim_latency), store.released)
     assets = Assets(ROOT / "static")
     app = Starlette(
         routes=[

@@ -162,6 +162,11 @@ def journey_endpoint(handler: JourneyHandler) -> Callable[[Request], Awaitable[R
 
 
 def _answer(request: Request, handler: JourneyHandler, form: dict[str, Any] | None) -> Response:
+    with request.app.state.store.held():      # the session, the draft and its records: one pooled connection
+        return _answer_held(request, handler, form)
+
+
+def _answer_held(request: Request, handler: JourneyHandler, form: dict[str, Any] | None) -> Response:
     identity = current_identity(request)
     if identity is None:
         return redirect(request, "/login")

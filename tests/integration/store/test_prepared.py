@@ -2,13 +2,14 @@
 and PostgreSQL: the same values of the same types, datetimes aware and in UTC, the same exceptions."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import and_, bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, event, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from renderer.store import open_store
 from renderer.store.base import utcnow
@@ -126,3 +127,107 @@ def test_the_hot_paths_survive_a_restarted_postgresql() -> None:
             assert store.records.take("flash", "token") == {"page": "p"}
         finally:
             store.close()
+
+
+def _checkouts(store: SqlStore) -> list[int]:
+    counted = [0]
+
+    def count(*_args: Any) -> None:
+        counted[0] += 1
+
+    event.listen(store.db.engine, "checkout", count)
+    return counted
+
+
+def test_a_held_connection_serves_a_whole_request_and_commits_each_write(store: SqlStore, worker: Any) -> None:
+    """One checkout for the session, the draft, a record and the save; each write is committed at once (another
+    worker sees it before the block ends) and nothing is left locked between statements."""
+    cookie_id, _ = store.sessions.create(OWNER)
+    version = store.save_draft(OWNER, "adult", {"raw": {}}, None)
+    other = worker()
+    counted = _checkouts(store)
+    with store.held():
+        assert store.sessions.get(cookie_id) is not None
+        assert store.load_draft(OWNER, "adult") is not None
+        assert store.records.get("flash", "nothing") is None
+        store.save_draft(OWNER, "adult", {"raw": {"a": "1"}}, version)
+        assert other.load_draft(OWNER, "adult").state["raw"] == {"a": "1"}        # committed, visible elsewhere
+        other.save_draft(OWNER, "adult", {"raw": {"a": "2"}}, version + 1)        # and not locked by this one
+        store.records.put("flash", "token", {"page": "p"}, utcnow() + dt.timedelta(minutes=5))
+        with store.held():                                                       # nested: the same connection
+            assert store.records.take("flash", "token") == {"page": "p"}
+    assert counted[0] == 1
+    assert store.load_draft(OWNER, "adult").state["raw"] == {"a": "2"}
+    assert counted[0] == 2                                                        # after the block: its own again
+
+
+def test_a_failed_write_inside_a_held_block_leaves_the_connection_usable(store: SqlStore) -> None:
+    def fail(_old: Any) -> Any:
+        raise RuntimeError("the caller's own error, inside the transaction")
+
+    with store.held():
+        with pytest.raises(RuntimeError):
+            store.records.change("sms", "13600002819", fail)
+        assert store.records.hit("rate", "ip", 1, dt.timedelta(minutes=1)) is True
+        assert store.save_draft(OWNER, "adult", {"raw": {}}, None) == 1
+    assert store.records.get("rate", "ip") is not None
+
+
+def test_a_held_connection_cut_by_a_restarted_postgresql_is_replaced() -> None:
+    with throwaway_database() as url:
+        store = open_store(url)
+        try:
+            cookie_id, _ = store.sessions.create(OWNER)
+            with store.held():
+                assert store.sessions.get(cookie_id) is not None
+                with psycopg.connect(SERVER, autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                                  "WHERE datname = %s", (url.rsplit("/", 1)[1],))
+                with pytest.raises(DBAPIError):          # the statement that meets the cut connection fails …
+                    store.sessions.get(cookie_id)
+                assert store.sessions.get(cookie_id) is not None      # … and the next one gets a new connection
+        finally:
+            store.close()
+
+
+def test_a_released_connection_goes_back_to_the_pool_while_an_outside_system_answers(store: SqlStore) -> None:
+    cookie_id, _ = store.sessions.create(OWNER)
+    pool = store.db.engine.pool
+    counted = _checkouts(store)
+    with store.held():
+        assert store.sessions.get(cookie_id) is not None
+        assert pool.checkedout() == 1
+        with store.released():
+            assert pool.checkedout() == 0                       # nothing sits idle while the outside call runs
+            store.records.put("sms", "13600002819", {"n": 1}, utcnow() + dt.timedelta(minutes=5))
+            assert pool.checkedout() == 0                       # a statement in it takes one and gives it back
+        assert store.records.get("sms", "13600002819") == {"n": 1}
+        assert pool.checkedout() == 1                           # held again after it
+    assert pool.checkedout() == 0
+    assert counted[0] == 3
+
+
+def test_calls_to_the_services_are_made_with_the_connection_released() -> None:
+    from renderer.services.base import Services, around_calls
+
+    seen: list[str] = []
+
+    class Adapter:
+        latency = 0.0
+
+        def ask(self, value: str) -> str:
+            seen.append(f"asked {value}")
+            return value.upper()
+
+    @contextlib.contextmanager
+    def around() -> Any:
+        seen.append("released")
+        yield
+        seen.append("held again")
+
+    adapters = {name: Adapter() for name in ("sign_in", "face", "sms", "provincial")}
+    wrapped = around_calls(Services(**adapters), around)
+    assert wrapped.provincial.ask("x") == "X"
+    assert seen == ["released", "asked x", "held again"]
+    wrapped.provincial.latency = 2.5                            # a setting is the adapter's own
+    assert adapters["provincial"].latency == 2.5 and wrapped.provincial.latency == 2.5
