@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -56,7 +55,13 @@ class SentCode:
 
 class SignIn(Protocol):
     def sign_in(self, id_number: str) -> Identity | None: ...
-    def identity(self, key: str) -> Identity | None: ...
+    def identity(self, key: str) -> Identity | None:
+        """The citizen a signed-in key names, from what `sign_in` kept: asked on every request, so it must not
+        call the channel again (LOCAL_CALLS)."""
+
+
+# Calls answered from what the adapter keeps, never by an outside system: made without giving anything back.
+LOCAL_CALLS = {"sign_in": frozenset({"identity"})}
 
 
 class FaceCheck(Protocol):
@@ -97,11 +102,13 @@ class Services:
 
 
 class _Around:
-    """An adapter whose every method call runs inside `around()`."""
+    """An adapter whose every method call, but its local ones, runs inside `around()`."""
 
-    def __init__(self, adapter: Any, around: Callable[[], AbstractContextManager[Any]]) -> None:
+    def __init__(self, adapter: Any, around: Callable[[], AbstractContextManager[Any]],
+                 local: frozenset[str] = frozenset()) -> None:
         object.__setattr__(self, "_adapter", adapter)
         object.__setattr__(self, "_around", around)
+        object.__setattr__(self, "_local", local)
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._adapter, name, value)       # a setting changed (an operator's latency, a test's) is the adapter's
@@ -111,10 +118,9 @@ class _Around:
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self._adapter, name)
-        if not callable(found):
+        if not callable(found) or name in self._local:
             return found
 
-        @functools.wraps(found)
         def call(*args: Any, **kwargs: Any) -> Any:
             with self._around():
                 return found(*args, **kwargs)
@@ -124,5 +130,5 @@ class _Around:
 def around_calls(services: Services, around: Callable[[], AbstractContextManager[Any]]) -> Services:
     """The same services, each adapter's every call made inside `around()`. The product gives a request's
     database connection back to the pool while an outside system answers (renderer/web/app.py)."""
-    return Services(**{f.name: cast(Any, _Around(getattr(services, f.name), around))
+    return Services(**{f.name: cast(Any, _Around(getattr(services, f.name), around, LOCAL_CALLS.get(f.name, frozenset())))
                        for f in dataclasses.fields(services)})

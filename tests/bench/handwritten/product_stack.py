@@ -2,7 +2,7 @@
 obligations the product has and the bare page has not. Sessions kept in the store (退出 revokes them; any worker
 reads them), the product's middleware (request ids and a JSON access line, security headers, compression, body
 limits, HEAD), the draft in the product's store, a POST's errors kept in the store for the GET it redirects to (so
-any worker can show them), the face-check pass looked up on every request.
+any worker can show them), the face-check pass looked up on every request, one pooled connection per request.
 
 It answers what the engine's interpretation of YAML costs by itself: the same obligations, with the page's fields,
 rules and template written out by hand instead of read from forms/. `GET /bench/sign-in?owner=…&phone=…` makes a
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +94,16 @@ def create_app(database: Path, secret: str = "handwritten-bench") -> Starlette:
                           utcnow() + FLASH_LIFETIME)
         return RedirectResponse(f"{PAGE}?flash={token}", status_code=303)
 
+    def held(answer: Callable[..., Response], *args: Any) -> Response:
+        with store.held():          # one pooled connection per request, as the product's journeys have
+            return answer(*args)
+
     async def details(request: Request) -> Response:
         if request.method == "GET":
-            return await run_in_threadpool(show, request)
+            return await run_in_threadpool(held, show, request)
         async with request.form(max_files=0, max_fields=100) as form:
             posted = {key: str(value) for key, value in form.items()}
-        return await run_in_threadpool(save, request, posted)
+        return await run_in_threadpool(held, save, request, posted)
 
     def sign_in(request: Request) -> Response:
         owner, phone = request.query_params["owner"], request.query_params["phone"]

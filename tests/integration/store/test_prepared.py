@@ -231,3 +231,13 @@ def test_calls_to_the_services_are_made_with_the_connection_released() -> None:
     assert seen == ["released", "asked x", "held again"]
     wrapped.provincial.latency = 2.5                            # a setting is the adapter's own
     assert adapters["provincial"].latency == 2.5 and wrapped.provincial.latency == 2.5
+
+    class Channel(Adapter):
+        def identity(self, key: str) -> str:
+            seen.append(f"looked up {key}")
+            return key
+
+    seen.clear()
+    channel = around_calls(Services(**{**adapters, "sign_in": Channel()}), around).sign_in
+    assert channel.identity("k") == "k" and channel.ask("y") == "Y"     # identity is answered from what it kept
+    assert seen == ["looked up k", "released", "asked y", "held again"]
