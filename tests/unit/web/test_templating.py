@@ -65,3 +65,20 @@ def test_option_tags_are_the_loop_they_replace() -> None:
     assert 'value="&lt;c&gt;" selected' in tags.render({"options": lists[1], "chosen": "<c>"})
     assert tags.render({"options": lists[2], "chosen": "xx"}).count(" selected") == 4      # both lists, twice each
     assert " selected" not in tags.render({"options": lists[2], "chosen": "y"})
+
+
+def test_a_changed_widget_template_is_read_again_when_reloading(tmp_path: Path) -> None:
+    from jinja2 import ChoiceLoader, PrefixLoader
+
+    from renderer.web.templating import FIELD_INCLUDE
+
+    (tmp_path / "w").mkdir()
+    (tmp_path / "page.html").write_text("{% for item in items %}[" + FIELD_INCLUDE + "]{% endfor %}", encoding="utf-8")
+    (tmp_path / "w" / "x.html").write_text("x={{ item.v }}", encoding="utf-8")
+    loader = ChoiceLoader([FileSystemLoader(str(tmp_path)), PrefixLoader({"widgets": FileSystemLoader(str(tmp_path / "w"))})])
+    env = page_environment(loader, reload=True)
+    items = [{"template": "widgets/x.html", "v": 1}]
+    assert env.get_template("page.html").render(items=items) == "[x=1]"
+    assert "item.template ==" in env.loader.get_source(env, "page.html")[0]       # written out, not included
+    (tmp_path / "w" / "x.html").write_text("y={{ item.v }}", encoding="utf-8")
+    assert env.get_template("page.html").render(items=items) == "[y=1]"
