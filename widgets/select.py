@@ -10,24 +10,7 @@ def options_of(ctx: FieldContext) -> list[str]:
     """The field's options: a literal list or the value of its options expression."""
     literal = ctx.field.prop("options")      # a YAML list; a text was compiled as an expression (widgets/settings.py)
     found = literal if isinstance(literal, list) else ctx.eval("options")
-    return list(_texts(found)) if isinstance(found, (list, tuple)) else []
-
-
-_TEXTS: dict[int, tuple[Any, tuple[str, ...]]] = {}
-TEXTS_KEPT = 256       # lists remembered: the YAML's lists, cities' banks, a resident type's options
-
-
-def _texts(options: list[Any] | tuple[Any, ...]) -> tuple[str, ...]:
-    """The options as text. Most lists are the forms' own (the same object on every request): each is converted
-    once, remembered with the list itself, so an id is never mistaken for another list's."""
-    kept = _TEXTS.get(id(options))
-    if kept is not None and kept[0] is options and len(kept[1]) == len(options):
-        return kept[1]
-    texts = tuple(str(o) for o in options)
-    if len(_TEXTS) >= TEXTS_KEPT:
-        _TEXTS.clear()
-    _TEXTS[id(options)] = (options, texts)
-    return texts
+    return [str(o) for o in found] if isinstance(found, (list, tuple)) else []
 
 
 class SelectWidget(Widget):
