@@ -148,6 +148,10 @@
     e.preventDefault();
     e.target.dispatchEvent(new Event("search", { bubbles: true }));
   });
+  // 打印回执: the browser's print dialog (the receipt page's print styles leave only the receipt).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest("[data-print]")) window.print();
+  });
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:afterSettle", function (e) {
     var main = e.target.id === "page-main";      // the fresh #page-main: it was swapped whole

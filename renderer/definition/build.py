@@ -11,6 +11,7 @@ from renderer.definition.errors import did_you_mean, format_path
 from renderer.definition.fields import build_field
 from renderer.definition.model import (
     IN_FLIGHT_DEFAULT,
+    Advice,
     Block,
     Branch,
     Button,
@@ -23,7 +24,9 @@ from renderer.definition.model import (
     Link,
     Page,
     Popup,
+    Receipt,
     Result,
+    ResultRow,
     Route,
     Section,
     ShowItem,
@@ -80,7 +83,19 @@ class Builder(Checker):
                        home_link=data.get("home_link"),
                        applicant={k: v for k, v in applicant.items() if v is not None},
                        in_flight=str(data.get("in_flight", IN_FLIGHT_DEFAULT)),
-                       verifications=self._verifications(origin, page_ids))
+                       verifications=self._verifications(origin, page_ids),
+                       receipt=self._receipt(data.get("receipt"), origin.at("receipt"), pages))
+
+    def _receipt(self, raw: Any, origin: Origin, pages: Sequence[Page]) -> Receipt | None:
+        """A receipt shows confirm sections by their titles: each must be a section of a confirm page."""
+        if not raw:
+            return None
+        titles = [section.title for page in pages for section in page.confirm]
+        for i, title in enumerate(raw.get("sections") or []):
+            if title not in titles:
+                self.problem("receipt.unknown_section", origin.at("sections", i), section=title,
+                             choices=", ".join(titles), suggestion=did_you_mean(title, titles))
+        return Receipt(title=str(raw["title"]), sections=tuple(raw.get("sections") or ()))
 
     def _verifications(self, origin: Origin, page_ids: list[str]) -> tuple[Verification, ...]:
         declared, errors = read_verifications(origin.doc.data.get("verify") or [], page_ids,
@@ -289,13 +304,21 @@ class Builder(Checker):
             if b.get("journey"):
                 self.journey_refs.append((b["journey"], b.get("page"), origin.at(i)))
             links.append(Link(b["label"], b.get("goto"), b.get("href"), b.get("journey"), b.get("page"),
-                              bool(b.get("remember"))))
+                              bool(b.get("remember")), bool(b.get("resubmit"))))
         return tuple(links)
 
     def _result(self, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> Result:
+        shows = []
+        for i, row in enumerate(raw.get("shows") or []):
+            value = self.expression(row["value"], origin.at("shows", i, "value"), roots)
+            if value is not None:
+                shows.append(ResultRow(str(row["label"]), value))
         return Result(id=raw["id"], title=raw["title"], text=self.text(raw["text"], origin.at("text"), roots),
                       position=origin.position(),
-                      icon=raw.get("icon", "success"), buttons=self._links(raw.get("buttons"), origin.at("buttons"), page_ids))
+                      icon=raw.get("icon", "success"), buttons=self._links(raw.get("buttons"), origin.at("buttons"), page_ids),
+                      shows=tuple(shows), next=tuple(str(line) for line in raw.get("next") or ()),
+                      reasons={str(reason): _advice(a) for reason, a in (raw.get("reasons") or {}).items()},
+                      otherwise=_advice(raw["otherwise"]) if raw.get("otherwise") else None)
 
     def _popup(self, pid: str, raw: Any, origin: Origin, roots: frozenset[str], page_ids: list[str]) -> Popup:
         return Popup(id=pid, title=raw.get("title"), text=self.text(raw["text"], origin.at("text"), roots),
@@ -330,3 +353,7 @@ def _raw_fields(page: Any, origin: Origin) -> Iterable[tuple[Any, Origin]]:
     for i, sec in enumerate(page.get("sections") or []):
         for j, f in enumerate(sec.get("fields") or []):
             yield f, origin.at("sections", i, "fields", j)
+
+
+def _advice(raw: Any) -> Advice:
+    return Advice(explain=str(raw["explain"]), advice=str(raw["advice"]), retry=bool(raw.get("retry", True)))

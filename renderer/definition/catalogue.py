@@ -208,6 +208,10 @@ _CATALOGUE: dict[str, Entry] = {
         "A 修改 link on a confirm page edits a page that does not come before it.",
         "修改 of '{section}' edits '{page}', which is not on the route before this confirm page.",
         "edit one of: {choices}"),
+    "receipt.unknown_section": _E(
+        "A receipt names a section that no confirm page of the journey has, so it would be left out of the receipt.",
+        "the receipt shows section '{section}', which no confirm page has.",
+        "confirm sections are: {choices}.{suggestion}"),
     # ------------------------------------------------------------------ references
     "ref.unknown_fragment": _E(
         "An include: names a fragment that does not exist.",

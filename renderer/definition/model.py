@@ -112,6 +112,7 @@ class Link:
     journey: str | None = None       # another journey (its `page`, or its start)
     page: str | None = None
     remember: bool = False           # that journey may come back here (`goto: return`)
+    resubmit: bool = False           # sends the application again: shown only where the reason's advice allows it
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,23 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ResultRow:
+    """A fact a result page shows, e.g. 申请编号 and the number the provincial system gave."""
+
+    label: str
+    value: Expression
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A reason an outside system gave, in plain words: what it means, what to do, and whether 重新提交 can help."""
+
+    explain: str
+    advice: str
+    retry: bool = True
+
+
+@dataclass(frozen=True)
 class Result:
     id: str
     title: str
@@ -188,6 +206,21 @@ class Result:
     icon: str = "success"
     buttons: tuple[Link, ...] = ()
     position: Position | None = None
+    shows: tuple[ResultRow, ...] = ()
+    next: tuple[str, ...] = ()                  # what happens next, in order
+    reasons: Mapping[str, Advice] = field(default_factory=dict)    # by the reason's exact text
+    otherwise: Advice | None = None             # for any other reason
+
+    def advice_for(self, reason: str | None) -> Advice | None:
+        return self.reasons.get(reason or "", self.otherwise)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a citizen keeps of a submitted application: sections of the confirm page, as it was shown then."""
+
+    title: str
+    sections: tuple[str, ...]                   # confirm section titles
 
 
 @dataclass(frozen=True)
@@ -217,6 +250,7 @@ class Journey:
     # their answers (move_when_compatible), or always finishes on the version they started (continue).
     in_flight: str = "move_when_compatible"
     verifications: tuple[Verification, ...] = ()
+    receipt: Receipt | None = None
 
     # Looked up on every request: computed once per journey (the journey is frozen; a changed one is a new object).
 

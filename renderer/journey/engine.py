@@ -13,7 +13,8 @@ from renderer.journey.drafts import DraftConflict, Drafts, form_version, stale_c
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
 from renderer.journey.links import link_url, return_url
 from renderer.journey.pinning import definition_for
-from renderer.journey.view import Feedback, PageView, Redirect, link_button, outcome_env, page_url, page_view
+from renderer.journey.results import result_view
+from renderer.journey.view import Feedback, PageView, Redirect, outcome_env, page_url, page_view
 from renderer.journey.walks import Walks
 from renderer.services.base import Identity, Outcome, Services
 from renderer.services.registry import SERVICES
@@ -245,20 +246,26 @@ class Engine:
             self.save(ev)
             feedback.popup, feedback.proceed = button.confirm, f"button:{index}"
             return self.view(ev, page, feedback, edit=edit)
-        checks = [c.service for c in button.calls if SERVICES[c.service].interactive]
+        for when, guard in button.guards:      # before any service, a face check too: told at once, not after it
+            if when.evaluate(ev.env):
+                self.save(ev)
+                feedback.popup, feedback.message = guard.popup, guard.message
+                return self.view(ev, page, feedback, edit=edit)
+        checks = self._checks_to_ask(ev, button)
         if checks:        # a verification the button calls runs first, wherever `calls:` lists it
             url = verification.begin(ev, checks[0], page.id, index, edit)
             self.save(ev)
             return Redirect(url)
         return self._continue(ev, page, button, list(button.calls), form, feedback, edit)
 
+    @staticmethod
+    def _checks_to_ask(ev: Evaluation, button: Button, done: tuple[str, ...] = ()) -> list[str]:
+        """The verifications a button calls that the citizen has not passed within what the journey allows."""
+        return [c.service for c in button.calls if SERVICES[c.service].interactive and c.service not in done
+                and not verification.still_valid(ev, c.service)]
+
     def _continue(self, ev: Evaluation, page: Page, button: Button, calls: list[Any], form: Mapping[str, Any],
                   feedback: Feedback, edit: bool) -> Redirect | PageView:
-        for when, guard in button.guards:      # after the verifications, before any other service
-            if when.evaluate(ev.env):
-                self.save(ev)
-                feedback.popup, feedback.message = guard.popup, guard.message
-                return self.view(ev, page, feedback, edit=edit)
         outcome = Outcome("ok")
         for call in calls:
             if SERVICES[call.service].interactive:      # done before the calls (verify_done)
@@ -353,7 +360,7 @@ class Engine:
             self.save(ev)
             return self.view(ev, page, failed, edit=check.edit)
         done = (*check.done, check.service)
-        rest = [c.service for c in button.calls if SERVICES[c.service].interactive and c.service not in done]
+        rest = self._checks_to_ask(ev, button, done)
         if rest:
             url = verification.begin(ev, rest[0], page_id, check.button, check.edit, done)
             self.save(ev)
@@ -369,10 +376,8 @@ class Engine:
         result = journey.results.get(result_id)
         if result is None or outcome.get("result") != result_id:
             return self.start(identity, journey)
-        env = {**ev.env, "outcome": outcome}
-        buttons = [link_button(link.label, link_url(self.definition.journeys, ev, None, link) or f"/j/{journey.id}")
-                   for link in result.buttons]
-        return {"result": result, "text": fill(result.text, env), "buttons": buttons}
+        return result_view(journey, result, {**ev.env, "outcome": outcome},
+                           lambda link: link_url(self.definition.journeys, ev, None, link))
 
     def restart(self, identity: Identity, journey: Journey) -> Redirect:
         """返回首页 after a result: a finished application's draft is cleared; a failed one is kept."""

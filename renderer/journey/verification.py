@@ -3,7 +3,7 @@
 A verification is a service of kind `verification` (renderer/services/registry.py): its adapter begins a challenge,
 the citizen goes through the adapter's screen, and `complete` says whether it passed. A pass is a record in the store
 for this citizen and service, valid for the minutes the journey declares, so any worker sees it and every journey of
-the same citizen may use it.
+the same citizen may use it within the same sign-in (after 退出, or on another phone, the face is checked again).
 """
 from __future__ import annotations
 
@@ -44,13 +44,14 @@ class Pending:
                 "edit": self.edit, "done": list(self.done)}
 
 
-def _key(identity: Identity, service: str) -> str:
-    return f"{service}:{identity.key}"
+def pass_key(identity: Identity, service: str) -> str:
+    """Where a pass is kept: per service, citizen and sign-in."""
+    return f"{service}:{identity.key}:{identity.session[:32]}"
 
 
 def has_pass(store: Any, identity: Identity, verification: Verification, now: dt.datetime | None = None) -> bool:
     """A pass younger than this journey's `valid_minutes` (another journey may have kept it for longer)."""
-    kept = store.records.get(PASSES, _key(identity, verification.service))
+    kept = store.records.get(PASSES, pass_key(identity, verification.service))
     if kept is None:
         return False
     at = dt.datetime.fromisoformat(str(kept["at"]))
@@ -63,7 +64,14 @@ def keep_pass(store: Any, identity: Identity, service: str, journey: Journey, no
     minutes = declared.valid_minutes if declared else 0
     if minutes > 0:
         now = now or utcnow()
-        store.records.put(PASSES, _key(identity, service), {"at": now.isoformat()}, now + dt.timedelta(minutes=minutes))
+        store.records.put(PASSES, pass_key(identity, service), {"at": now.isoformat()}, now + dt.timedelta(minutes=minutes))
+
+
+def still_valid(ev: Evaluation, service: str) -> bool:
+    """A button's call of this check can be skipped: the citizen passed it within what this journey allows (e.g.
+    a guardian checked on the adult guide and now on the minor's). A check the journey does not declare is asked."""
+    declared = next((v for v in ev.journey.verifications if v.service == service), None)
+    return declared is not None and has_pass(ev.store, ev.identity, declared)
 
 
 def missing(ev: Evaluation, page_id: str) -> Verification | None:

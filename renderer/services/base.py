@@ -19,6 +19,8 @@ class Identity:
     id_type: str
     resident_type: str
     phone: str | None = None
+    session: str = ""       # the sign-in it came from (the session's stored digest, never the cookie): a face
+                            # check passed holds for this sign-in only
 
     def as_context(self) -> dict[str, Any]:
         """What expressions see as `person`."""

@@ -49,6 +49,8 @@ class Application:
     payload: dict[str, Any]
     lease_until: dt.datetime | None = None   # a pending submission is being sent until then
     form_version: str | None = None          # the forms it was made with
+    created_at: dt.datetime | None = None    # when 确认提交 was first pressed
+    updated_at: dt.datetime | None = None    # when its state last changed
 
     @property
     def settled(self) -> bool:

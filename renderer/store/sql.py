@@ -239,7 +239,8 @@ def _live_for(conn: Connection, journey: str, applicant: str) -> Row[Any] | None
 def _application(row: Row[Any]) -> Application:
     return Application(id=int(row.id), owner=row.owner, journey=row.journey, token=row.token, status=row.status,
                        reason=row.reason, reference=row.reference, payload=json.loads(row.payload),
-                       lease_until=row.lease_until, form_version=row.form_version)
+                       lease_until=row.lease_until, form_version=row.form_version,
+                       created_at=row.created_at, updated_at=row.updated_at)
 
 
 def _drop_loose_uploads(conn: Connection, owner: str, journey: str) -> None:

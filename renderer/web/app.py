@@ -23,7 +23,7 @@ from renderer.services.base import around_calls
 from renderer.services.simulator import simulated_services
 from renderer.store import open_store
 from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
-from renderer.web import analyst, routes, schemas
+from renderer.web import analyst, receipts, routes, schemas
 from renderer.web.assets import Assets
 from renderer.web.config import ROOT, Settings, load_settings
 from renderer.web.head import HeadAsGet
@@ -94,6 +94,9 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/login", routes.login, methods=["GET", "POST"]),
             Route("/logout", routes.logout, methods=["POST"]),
             Route("/uploads/{upload}", routes.upload),
+            Route("/status", receipts.status),
+            Route("/receipts/{reference}.pdf", receipts.receipt_pdf),
+            Route("/receipts/{reference}", receipts.receipt),
             Route("/schemas/applications/{journey}.json", schemas.application_schema),
             Route("/j/{journey}", routes.journey_start),
             Route("/j/{journey}/restart", routes.journey_restart, methods=["POST"]),

@@ -1,6 +1,7 @@
 """HTTP endpoints: each turns a request into a call on the engine and the answer into HTML."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 from collections.abc import Awaitable, Callable
@@ -40,7 +41,8 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 
 def current_identity(request: Request) -> Identity | None:
     session = sessions.session_of(request)
-    return request.app.state.services.sign_in.identity(session.owner) if session else None
+    identity = request.app.state.services.sign_in.identity(session.owner) if session else None
+    return dataclasses.replace(identity, session=session.id) if identity and session else None
 
 
 def redirect(request: Request, url: str) -> Response:

@@ -54,6 +54,17 @@ def _option_list(options: tuple[Any, ...], valued: bool) -> tuple[str, tuple[str
     return "".join(shown), tuple(shown), tuple(chosen), where
 
 
+# A service line (12333, 12345) or a landline with its area code (020-83528957), not inside a longer number.
+PHONE_NUMBER = re.compile(r"(?<![\d-])(?:12[0-9]{3}|0\d{2,3}-\d{7,8})(?![\d-])")
+
+
+def tel_links(text: Any) -> Markup:
+    """The text, escaped, with each phone number in it a tappable `tel:` link (on a phone, one tap calls)."""
+    escaped = str(escape("" if text is None else text))
+    return Markup(PHONE_NUMBER.sub(lambda m: f'<a class="tel" href="tel:{m.group(0).replace("-", "")}">{m.group(0)}</a>',
+                                   escaped))
+
+
 def option_tags(options: Iterable[Any], chosen: Any, valued: bool = True) -> Markup:
     """`<option value="o">o</option>` for each option (without `valued`, `<option>o</option>`, the text being the
     value), every one equal to `chosen` marked selected. A long list (民族, a city's banks) is escaped and joined
@@ -119,6 +130,7 @@ def page_environment(loader: BaseLoader, reload: bool = False) -> PageEnvironmen
     env = PageEnvironment(loader=StitchingLoader(loader), autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=reload,
                           cache_size=-1)
     env.filters["option_tags"] = option_tags
+    env.filters["tel_links"] = tel_links
     if not reload:
         for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
             env.get_template(name)

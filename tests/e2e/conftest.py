@@ -130,8 +130,27 @@ def field(scope: Page | Locator, label: str) -> Locator:
     return scope.get_by_label(re.compile(rf"^\s*\*?\s*{re.escape(label)}\s*$"))
 
 
+def choice_group(page: Page, label: str) -> Locator:
+    """A group of radios (a fieldset) by its legend, exactly; a required one's legend starts with a visible "*"."""
+    return page.get_by_role("group", name=re.compile(rf"^\s*\*?\s*{re.escape(label)}\s*$"))
+
+
+def control(page: Page, label: str) -> Locator:
+    """The radios of a choice shown as radios, else the control labelled so (a select, a text box …)."""
+    group = choice_group(page, label)
+    return group if group.count() else field(page, label)
+
+
 def choose(page: Page, label: str, value: str) -> None:
-    """Pick an option of a select that refreshes the page in place (every select of the engine does)."""
+    """Pick an option of a select or a radio of a group: either refreshes the page in place (every choice of the
+    engine does)."""
+    group = choice_group(page, label)
+    if group.count():
+        radio = group.get_by_role("radio", name=value, exact=True)
+        with htmx_swap(page):
+            radio.check()
+        expect(choice_group(page, label).get_by_role("radio", name=value, exact=True)).to_be_checked()
+        return
     with htmx_swap(page):
         field(page, label).select_option(value)
     expect(field(page, label)).to_have_value(value)
@@ -286,6 +305,12 @@ def walk_to_confirm(page: Page, images: dict[str, Path], phone: str, *, bank: st
 def ensure_chosen(page: Page, label: str, value: str) -> None:
     """Like choose(), but a select that already shows the value (a resumed draft) is left alone: choosing the
     same option again fires no change, so no refresh would come to wait for."""
+    group = choice_group(page, label)
+    if group.count():
+        if not group.get_by_role("radio", name=value, exact=True).is_checked():
+            choose(page, label, value)
+        expect(choice_group(page, label).get_by_role("radio", name=value, exact=True)).to_be_checked()
+        return
     if field(page, label).input_value() != value:
         choose(page, label, value)
     expect(field(page, label)).to_have_value(value)
@@ -373,7 +398,11 @@ def fill_details_in(page: Page, phone: str, *, city: str, district: str, bank: s
 
 
 def options_of(select: Locator) -> list[str]:
-    """The texts a select offers, its placeholder (请选择, 城市, 区/县 …: the option without a value) left out."""
+    """The texts a select (or a group of radios) offers, a select's placeholder (请选择, 城市, 区/县 …: the option
+    without a value) left out."""
+    radios = select.get_by_role("radio").all()
+    if radios:
+        return [radio.evaluate("e => e.labels[0].innerText.trim()") for radio in radios]
     return [option.inner_text().strip() for option in select.get_by_role("option").all()
             if option.get_attribute("value") != ""]
 

@@ -243,16 +243,24 @@ def test_liang_jiaxin_gets_her_photo_by_receipt(page: Page, id_card_images: dict
 
 # ------------------------------------------------------------------ 3. 赵敏: the back office rejects
 
-def test_zhao_min_is_rejected_and_can_submit_again(page: Page, id_card_images: dict[str, Path]) -> None:
+def test_zhao_min_is_rejected_told_what_to_do_and_finds_her_answers_kept(page: Page,
+                                                                        id_card_images: dict[str, Path]) -> None:
     sign_in(page, "440104199303032645")
     walk_to_confirm(page, id_card_images, "13866667777", bank="建设银行")
     page.get_by_role("button", name="确认提交").click()
 
     expect(heading(page, "提交失败")).to_be_visible()
     expect(page.get_by_text("原因说明:社会保障号检验位不符合检验规则")).to_be_visible()
-    expect(page.get_by_role("button", name="返回首页")).to_be_visible()
-    page.get_by_role("button", name="重新提交").click()
+    # in plain words, what to do, 12333 one tap away; no 重新提交, which would fail the same way
+    expect(page.get_by_text(re.compile("最后一位校验码不正确"))).to_be_visible()
+    expect(page.get_by_role("link", name="12333")).to_have_attribute("href", "tel:12333")
+    expect(page.get_by_role("button", name="重新提交")).to_have_count(0)
+    page.get_by_role("button", name="返回首页").click()
 
+    # the failed application's answers are kept: through the guide (no second face check in this sign-in)
+    expect(heading(page, "办事指南")).to_be_visible()
+    page.get_by_label("本人已认真阅读,理解并自愿接受以上约定").check()
+    page.get_by_role("button", name="完成人脸核验开始办理").click()
     expect(heading(page, "信息确认")).to_be_visible()
     expect(value_of(section(page, "社保卡信息"), "服务银行")).to_have_text("建设银行")
     expect(value_of(section(page, "领卡网点"), "网点名称")).to_have_text("站前路支行")
@@ -287,7 +295,10 @@ def test_liu_yang_with_an_application_stays_on_the_guide(page: Page) -> None:
 def test_foreigner_is_told_online_is_not_supported(page: Page) -> None:
     sign_in(page, "USA110088042512")
     open_adult_guide(page)
-    face_check(page)
+    # told at once, before any face check: the resident type is known from sign-in
+    page.get_by_label("本人已认真阅读,理解并自愿接受以上约定").check()
+    page.get_by_role("button", name="完成人脸核验开始办理").click()
+    expect(heading(page, "人脸核验")).to_have_count(0)
     popup = page.get_by_role("alertdialog")
     expect(popup).to_be_visible()
     expect(popup).to_contain_text("暂不支持华侨及外国人线上办理")

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, Request, Route, expect
 
 from tests.e2e.conftest import (
+    choose,
     field,
     heading,
     htmx_swap,
@@ -139,8 +140,7 @@ def test_errors_popups_back_reload_and_focus_through_the_adult_journey(page: Pag
     # 领卡方式: no branch chosen; then choosing one gives focus back to 选择
     expect(heading(page, "领卡方式")).to_be_visible()
     _back_link_leads_to(page, "申请信息")
-    with htmx_swap(page):
-        field(page, "领卡方式").select_option("网点领卡")
+    choose(page, "领卡方式", "网点领卡")
     page.get_by_role("button", name="下一步").click()
     _error_state_survives_reload(page, posts, "领卡方式")
     pick_branch(page)

@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     ROOT,
     check_eligibility,
     choose,
+    control,
     face_check,
     field,
     fill_details_in,
@@ -226,7 +227,7 @@ def test_a_new_resident_type_applies_in_a_new_city(page: Page, low_code_server: 
 
     # ⑤ 领卡方式: both methods of the new type; a branch of the new city by district
     expect(heading(page, "领卡方式")).to_be_visible()
-    assert options_of(field(page, "领卡方式")) == ["网点领卡", "邮寄到付"]
+    assert options_of(control(page, "领卡方式")) == ["网点领卡", "邮寄到付"]
     choose(page, "领卡方式", "网点领卡")
     pick_branch(page, name="湾星大道支行", district="星湾区", keyword="湾星")
     expect(field(page, "网点地址")).to_have_text(f"{CITY}星湾区湾星大道66号首层")

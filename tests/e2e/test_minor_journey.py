@@ -68,6 +68,15 @@ def guardian_face_check(page: Page, button: str) -> None:
     page.get_by_role("button", name="模拟核验通过").click()
 
 
+def agree_and_go_on(page: Page, button: str) -> None:
+    """On the minor's 办事指南, after the adult guide's face check in this sign-in: tick the agreement and press the
+    button; the face is not checked a second time."""
+    field(page, AGREEMENT).check()
+    page.get_by_role("button", name=button).click()
+    expect(heading(page, "办事指南")).to_have_count(0)
+    expect(heading(page, "人脸核验")).to_have_count(0)
+
+
 def open_minor_journey(page: Page) -> None:
     """Home › 社保卡申领 (adult 办事指南) › 代未成年子女办理 › face check › the minor journey, wherever it resumes."""
     page.get_by_role("link", name="社保卡申领").click()
@@ -82,7 +91,7 @@ def to_minor_eligibility(page: Page) -> None:
     title = page.get_by_role("heading", level=1)
     expect(title).to_have_text(re.compile("办事指南|申领资格校验"))
     if "办事指南" in title.inner_text():
-        guardian_face_check(page, "代未成年子女办理")
+        agree_and_go_on(page, "代未成年子女办理")
     expect(heading(page, "申领资格校验")).to_be_visible()
     expect(top_bar(page)).to_contain_text(MINOR_TITLE)
 
@@ -345,7 +354,7 @@ def test_wang_fang_applies_for_herself_from_the_minor_guide(page: Page) -> None:
     sign_in(page, WANG_FANG)
     open_minor_journey(page)
     expect(heading(page, "办事指南")).to_be_visible()
-    guardian_face_check(page, "本人申领")
+    agree_and_go_on(page, "本人申领")
 
     # straight to her own 申请资格校验: the guide and its face check are not asked for again
     expect(heading(page, "申请资格校验")).to_be_visible()

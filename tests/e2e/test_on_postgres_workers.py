@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.conftest import serve
 from tests.e2e.test_adult_journey import (  # noqa: F401  (collected here again, against this module's server)
     test_zhang_wei_applies_and_changes_to_post,
-    test_zhao_min_is_rejected_and_can_submit_again,
+    test_zhao_min_is_rejected_told_what_to_do_and_finds_her_answers_kept,
 )
 from tests.e2e.test_cleanup_journey import test_jiang_lizhi_cleans_up_her_cards_and_continues_applying  # noqa: F401
 from tests.e2e.test_minor_journey import images, test_wang_fang_applies_for_li_xiaoming  # noqa: F401

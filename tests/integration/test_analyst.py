@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def test_preview_opens_any_page_filled_empty_or_with_errors(tmp_path: Path) -> N
         errors = citizen.get("/preview/adult/details?state=errors")
         assert errors.status_code == 200 and "请选择民族" in errors.text and "预览" in errors.text
         filled = citizen.get("/preview/adult/pickup?state=filled")
-        assert "<option value=\"网点领卡\" selected>" in filled.text
+        assert re.search(r"<input type=\"radio\" name=\"pickup_method\" value=\"网点领卡\" checked", filled.text)
         confirm = citizen.get("/preview/minor/confirm?state=filled")
         assert "监护人信息" in confirm.text
         assert citizen.get("/preview/adult/nowhere").status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from renderer.definition.model import Verification
-from renderer.journey.verification import PASSES, has_pass
+from renderer.journey.verification import PASSES, has_pass, pass_key
 from renderer.services.base import Identity
 from renderer.store import open_store
 from renderer.store.base import utcnow
@@ -20,7 +20,7 @@ def _face(minutes: int) -> Verification:
 def test_a_pass_counts_only_while_younger_than_this_journeys_minutes() -> None:
     store = open_store(":memory:")
     ten_minutes_ago = utcnow() - dt.timedelta(minutes=10)
-    store.records.put(PASSES, f"face_check:{CITIZEN.key}", {"at": ten_minutes_ago.isoformat()},
+    store.records.put(PASSES, pass_key(CITIZEN, "face_check"), {"at": ten_minutes_ago.isoformat()},
                       utcnow() + dt.timedelta(minutes=50))          # kept by a journey that allows 60 minutes
     assert has_pass(store, CITIZEN, _face(30))
     assert not has_pass(store, CITIZEN, _face(5))

@@ -82,3 +82,14 @@ def test_a_changed_widget_template_is_read_again_when_reloading(tmp_path: Path) 
     assert "item.template ==" in env.loader.get_source(env, "page.html")[0]       # written out, not included
     (tmp_path / "w" / "x.html").write_text("y={{ item.v }}", encoding="utf-8")
     assert env.get_template("page.html").render(items=items) == "[y=1]"
+
+
+def test_phone_numbers_in_a_text_become_tel_links_and_the_rest_stays_escaped() -> None:
+    from renderer.web.templating import tel_links
+    shown = str(tel_links("咨询电话:12333 / 12345,网点 020-83528957。<b>"))
+    assert '<a class="tel" href="tel:12333">12333</a>' in shown
+    assert '<a class="tel" href="tel:12345">12345</a>' in shown
+    assert '<a class="tel" href="tel:02083528957">020-83528957</a>' in shown
+    assert shown.endswith("&lt;b&gt;")
+    for not_a_phone in ("申请编号 SB20261203123337", "2026-12-03", "天河路1233号", "440106199001012333"):
+        assert "tel:" not in str(tel_links(not_a_phone)), not_a_phone
