@@ -78,7 +78,9 @@
   function inUse(t) {
     var field = t.closest && t.closest(".field");
     var all = field ? Array.prototype.slice.call(field.querySelectorAll(CONTROLS)) : [];
-    return { key: keyOf(t), field: field ? field.id : null, index: all.indexOf(t) };
+    var dialog = t.closest && t.closest("dialog[data-opener]");
+    return { key: keyOf(t), field: field ? field.id : null, index: all.indexOf(t),
+             opener: dialog ? dialog.dataset.opener : null };
   }
   var lastUsed = null;      // for swaps made without a request of htmx's own (static/upload.js)
   ["focusin", "change"].forEach(function (type) {
@@ -127,6 +129,9 @@
     if ((active && active !== document.body && document.contains(active)) || document.querySelector("dialog[open]")) return;
     var same = find(info.key);
     if (same && usable(same)) { same.focus(); return; }
+    // A choice made in a dialog that is gone now (a branch picked): back to the control that opened it.
+    var opener = info.opener && document.getElementById(info.opener);
+    if (opener && usable(opener)) { opener.focus(); return; }
     var field = info.field && document.getElementById(info.field);
     if (field) {
       var all = Array.prototype.slice.call(field.querySelectorAll(CONTROLS));

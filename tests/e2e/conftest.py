@@ -131,8 +131,10 @@ def field(scope: Page | Locator, label: str) -> Locator:
 
 
 def choice_group(page: Page, label: str) -> Locator:
-    """A group of radios (a fieldset) by its legend, exactly; a required one's legend starts with a visible "*"."""
-    return page.get_by_role("group", name=re.compile(rf"^\s*\*?\s*{re.escape(label)}\s*$"))
+    """A group of radios (a fieldset of radios, not of selects) by its legend, exactly; a required one's legend
+    starts with a visible "*"."""
+    return page.get_by_role("group", name=re.compile(rf"^\s*\*?\s*{re.escape(label)}\s*$")).filter(
+        has=page.get_by_role("radio"))
 
 
 def control(page: Page, label: str) -> Locator:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
 
 from tests.e2e.conftest import (
     check_eligibility,
@@ -193,8 +194,35 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
     expect(heading(page, "提交成功")).to_be_visible()
     expect(page.get_by_text(SUCCESS_TEXT, exact=True)).to_be_visible()
     snap(page, "submitted")
+    number = page.locator(".result-facts dd").first.inner_text()
+    assert re.fullmatch(r"SB\d{14}", number), number
+    keeps_the_receipt(page, number, snap)
     page.get_by_role("button", name="返回首页").click()
     expect(heading(page, "办事指南")).to_be_visible()
+
+
+def keeps_the_receipt(page: Page, number: str, snap: Callable[[Page, str], None]) -> None:
+    """提交成功 › 制卡进度查询 (the state, from the store) › 查看回执 › 下载回执(PDF); then back to 提交成功."""
+    expect(page.get_by_role("heading", name="接下来")).to_be_visible()
+    page.get_by_role("button", name="制卡进度查询").click()
+    expect(heading(page, "制卡进度查询")).to_be_visible()
+    card = page.locator("section").filter(has_text=number)
+    expect(card).to_contain_text("已受理")
+    expect(page.get_by_role("link", name="12333")).to_have_attribute("href", "tel:12333")
+    snap(page, "status")
+    card.get_by_role("link", name="查看回执").click()
+    expect(heading(page, "社保卡申领回执")).to_be_visible()
+    expect(page.get_by_text(number, exact=True)).to_be_visible()
+    expect(page.get_by_text("440106*********235", exact=True).first).to_be_visible()
+    expect(page.get_by_role("button", name="打印回执")).to_be_visible()
+    snap(page, "receipt")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载回执(PDF)").click()
+    text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert number in text and "张*" in text and "邮寄到付" in text and "440106199001011235" not in text, text
+    page.go_back()
+    page.go_back()
+    expect(heading(page, "提交成功")).to_be_visible()
 
 
 # ------------------------------------------------------------------ 2. 梁嘉欣: a photo by receipt number
