@@ -8,7 +8,7 @@ WORKERS ?= 1
 CHROMIUM := /usr/bin/chromium
 DOT := /usr/bin/dot
 
-.PHONY: run test unit e2e bench check-forms clean lock postgres
+.PHONY: run test unit e2e bench check-forms clean lock postgres pdf-libs
 
 # Every dependency comes from requirements.lock, pinned with hashes (made by `make lock`); then the product itself.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -38,10 +38,15 @@ $(DOT):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz fonts-noto-cjk
 
-run: $(VENV)/.installed
+# WeasyPrint (the receipt's PDF) draws with Pango; the CJK font gives it the Chinese glyphs.
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; }
+
+run: $(VENV)/.installed pdf-libs
 	YSS_HOST=$(HOST) YSS_PORT=$(PORT) YSS_WORKERS=$(WORKERS) $(PY) -m renderer.web
 
-test: $(VENV)/.installed $(CHROMIUM) $(DOT) postgres
+test: $(VENV)/.installed $(CHROMIUM) $(DOT) postgres pdf-libs
 	$(PY) -m mypy renderer widgets
 	$(PY) -m ruff check renderer widgets tests
 	$(PY) -m pytest -q
