@@ -29,7 +29,7 @@ CODES = {
     "page.duplicate_id", "field.duplicate_id", "field.reserved_id", "page.unknown_step", "page.confirm_with_fields",
     "page.unreachable", "page.dead_end", "button.no_ok", "route.targets",
     "ref.unknown_page", "ref.unknown_field", "ref.unknown_popup", "ref.unknown_result", "ref.unknown_fragment",
-    "ref.unknown_journey", "confirm.edit_not_before", "city.unknown_district", "city.not_issuing",
+    "ref.unknown_journey", "confirm.edit_not_before", "receipt.unknown_section", "city.unknown_district", "city.not_issuing",
     "fragment.duplicate", "list.duplicate", "list.unused", "text.missing", "include.in_fragment", "include.cycle",
     "field.unknown_setting", "field.expression_in_literal", "field.literal_for_expression", "field.two_defaults",
     "ref.unknown_number_format",
