@@ -249,22 +249,33 @@ def test_zhang_wei_applies_in_care_mode(phone: Page, id_card_images: dict[str, P
 
 
 def test_switching_keeps_what_is_typed_and_the_page(phone: Page) -> None:
-    """Both ways in place: a number typed and not yet sent is still there, on the same page, after each switch."""
+    """Both ways in place: a number typed and not yet sent, a box ticked, are still there on the same page."""
     page = phone
-    sign_in(page, "440105198502114020")       # 王芳: her guide's agreement only, nothing submitted
+    page.goto("/login")
+    number = field(page, "证件号码")
+    number.fill("440105198502114020")        # 王芳: her guide's agreement only, nothing submitted
+    switch_three_times(page)
+    expect(number).to_have_value("440105198502114020")
+    assert page.evaluate("() => getComputedStyle(document.body).fontSize") == "20px"
+    page.get_by_role("button", name="登录").click()
     open_adult_guide(page)
     field(page, AGREEMENT).check()
-    url = page.url
-    for wanted, press in (("care", "关怀版"), (None, "标准版"), ("care", "关怀版")):
+    switch_three_times(page, first="标准版")
+    expect(field(page, AGREEMENT)).to_be_checked()
+
+
+def switch_three_times(page: Page, first: str = "关怀版") -> None:
+    url, other = page.url, {"关怀版": "标准版", "标准版": "关怀版"}
+    press = first
+    for _ in range(3):
         page.get_by_role("banner").get_by_role("button", name=press).click()
-        if wanted:
+        press = other[press]
+        expect(page.get_by_role("banner").get_by_role("button", name=press)).to_be_visible()
+        if press == "标准版":
             in_care(page)
         else:
             expect(page.locator("html")).not_to_have_attribute("data-theme", "care")
-        expect(field(page, AGREEMENT)).to_be_checked()
         assert page.url == url
-    size = page.evaluate("() => getComputedStyle(document.body).fontSize")
-    assert size == "20px"
 
 
 def test_the_switch_works_without_javascript(phone_without_js: Page) -> None:
