@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from renderer.web.care import COOKIE, safe_back
+from renderer.web.care import COOKIE
 from tests.integration.conftest import ZHANG, Citizen
 
 CARE_SHEET = re.compile(r'<link rel="stylesheet" href="/static/[0-9a-f]{12}/care\.css" data-care-css>')
@@ -45,20 +45,14 @@ def test_the_switch_turns_care_on_and_off_and_comes_back_to_the_same_page(app: A
         assert not _in_care(browser.get("/login").text)
 
 
-@pytest.mark.parametrize("back", [
-    "https://evil.example/", "http:/evil.example", "//evil.example", "//evil.example/j/adult", "/\\evil.example",
-    "\\\\evil.example", "\\/evil.example", "/\t/evil.example", "/\n/evil.example", "javascript:alert(1)",
-    "evil.example", "", "/" + "a" * 3000])
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example", "/\\evil.example", "\\\\evil.example",
+                                  "/\t/evil.example", "javascript:alert(1)"])
 def test_the_switch_never_sends_the_citizen_to_another_site(app: Any, back: str) -> None:
+    """Over HTTP: the Location is this site's home page (every case: tests/unit/web/test_care.py)."""
     with TestClient(app) as browser:
         answer = _switch(browser, "1", back)
         assert answer.status_code == 303 and answer.headers["location"] == "/"
-    assert safe_back(back) == "/"
-
-
-@pytest.mark.parametrize("back", ["/", "/j/adult/details", "/j/adult/details?flash=Ab_9-x", "/j/adult/details?edit=1"])
-def test_a_path_of_this_site_is_kept(back: str) -> None:
-    assert safe_back(back) == back
+        assert answer.headers["set-cookie"].startswith(f"{COOKIE}=1;")     # the mode still changes
 
 
 def test_without_its_token_the_switch_changes_nothing(app: Any) -> None:
