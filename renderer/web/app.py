@@ -23,7 +23,7 @@ from renderer.services.base import around_calls
 from renderer.services.simulator import simulated_services
 from renderer.store import open_store
 from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
-from renderer.web import analyst, receipts, routes, schemas
+from renderer.web import analyst, care, receipts, routes, schemas
 from renderer.web.assets import Assets
 from renderer.web.config import ROOT, Settings, load_settings
 from renderer.web.head import HeadAsGet
@@ -46,6 +46,7 @@ def templates(assets: Assets | None = None, reload: bool = False) -> Jinja2Templ
     env = page_environment(loader, reload)
     env.globals["htmx_asset"] = HTMX
     env.globals["asset"] = (assets or Assets(ROOT / "static")).url     # /static/<fingerprint>/<name>
+    env.globals["care_switch"] = care.care_switch      # 关怀版 or 标准版, read from this browser's cookie
     env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its action's query
     return Jinja2Templates(env=env)
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/readyz", readyz),
             Route("/login", routes.login, methods=["GET", "POST"]),
             Route("/logout", routes.logout, methods=["POST"]),
+            Route("/care", care.switch, methods=["POST"]),
             Route("/uploads/{upload}", routes.upload),
             Route("/status", receipts.status),
             Route("/receipts/{reference}.pdf", receipts.receipt_pdf),
