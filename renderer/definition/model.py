@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,3 +283,21 @@ class Definition:
     residents: Mapping[str, Mapping[str, Any]]
     version: str = ""                 # content hash of the forms folder that made it (renderer/definition/version.py)
     label: str = ""                   # forms/VERSION, or v-<hash prefix>: what people call the version
+    # The language the texts are in (renderer/definition/languages.py). The Simplified definition carries its twin
+    # in each other language (renderer/definition/translate.py), made when the forms load.
+    language: str = "zh-CN"
+    translated: Mapping[str, Definition] = field(default_factory=dict, compare=False, repr=False)
+    shown: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)   # YAML text -> as shown
+    say: Callable[[str], str] | None = field(default=None, compare=False, repr=False)   # any text -> as shown
+
+    def in_language(self, code: str) -> Definition:
+        """The twin whose texts are in `code`; this one for its own language or one the forms do not have."""
+        return self.translated.get(code, self)
+
+    def show(self, value: object) -> object:
+        """A value from the forms' data (an option, a branch's name) as this language shows it; others unchanged."""
+        return self.shown.get(value, value) if self.shown and isinstance(value, str) else value
+
+    def said(self, text: str) -> str:
+        """A message (the YAML's, or one made in Python naming a label) in this language."""
+        return self.say(text) if self.say is not None and text else text
