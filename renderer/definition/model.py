@@ -273,6 +273,25 @@ class City:
     code: str | None = None
 
 
+class Shown:
+    """How a value from the forms' data (an option, a resident type's document, a branch's name) is shown in one
+    language: a table made when the forms load; a value it does not know (what the citizen typed) is shown as it is.
+    Hashable by identity, so a list of options drawn with it is cached per table."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: Mapping[str, str] | None = None) -> None:
+        self.table = table or {}
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is not str or not self.table:
+            return value
+        found = self.table.get(value)
+        if found is None and " " in value:        # a region shown as 广东省 广州市 天河区
+            return " ".join(self.table.get(part, part) for part in value.split(" "))
+        return value if found is None else found
+
+
 @dataclass(frozen=True)
 class Definition:
     """Everything under forms/, checked and frozen."""
@@ -287,16 +306,13 @@ class Definition:
     # in each other language (renderer/definition/translate.py), made when the forms load.
     language: str = "zh-CN"
     translated: Mapping[str, Definition] = field(default_factory=dict, compare=False, repr=False)
-    shown: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)   # YAML text -> as shown
+    overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    shown: Shown = field(default_factory=lambda: Shown(), compare=False, repr=False)   # a YAML text as shown
     say: Callable[[str], str] | None = field(default=None, compare=False, repr=False)   # any text -> as shown
 
     def in_language(self, code: str) -> Definition:
         """The twin whose texts are in `code`; this one for its own language or one the forms do not have."""
         return self.translated.get(code, self)
-
-    def show(self, value: object) -> object:
-        """A value from the forms' data (an option, a branch's name) as this language shows it; others unchanged."""
-        return self.shown.get(value, value) if self.shown and isinstance(value, str) else value
 
     def said(self, text: str) -> str:
         """A message (the YAML's, or one made in Python naming a label) in this language."""

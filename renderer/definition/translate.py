@@ -16,7 +16,7 @@ from typing import Any
 
 from renderer.definition.languages import LANGUAGES, TRADITIONAL, Converter, has_han
 from renderer.definition.model import (Block, Button, ConfirmSection, Definition, Field, Journey, Link, Page, Popup,
-                                       Result, Rule, Section, ShowItem)
+                                       Result, Rule, Section, Shown, ShowItem)
 from widgets.settings import SETTINGS, declared
 
 Say = Callable[[str], str]
@@ -58,7 +58,7 @@ def with_languages(definition: Definition, texts: Iterable[str],
     distinct = set(texts)
     twins = {code: translated(definition, Converter(LANGUAGES[code], overrides.get(code)), distinct)
              for code in TRADITIONAL}
-    return dataclasses.replace(definition, translated=twins)
+    return dataclasses.replace(definition, translated=twins, overrides=overrides)
 
 
 def translated(definition: Definition, converter: Converter, texts: Iterable[str]) -> Definition:
@@ -70,7 +70,7 @@ def translated(definition: Definition, converter: Converter, texts: Iterable[str
         return found if found is not None else converter.cached(text)
 
     journeys = {journey_id: _converted(journey, say) for journey_id, journey in definition.journeys.items()}
-    return dataclasses.replace(definition, journeys=journeys, language=converter.language.code, shown=table,
+    return dataclasses.replace(definition, journeys=journeys, language=converter.language.code, shown=Shown(table),
                                say=say, translated={})
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -17,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from renderer.definition.errors import FormsInvalid
+from renderer.definition.languages import LANGUAGES, Converter
 from renderer.definition.loader import load_forms
 from renderer.journey.engine import Engine
 from renderer.services.base import around_calls
@@ -32,22 +34,29 @@ from renderer.web.limits import BodyLimits
 from renderer.web.logs import RequestLog
 from renderer.web.security import SecurityHeaders, security_headers
 from renderer.web.sessions import SessionMiddleware
-from renderer.web.templating import page_environment
+from renderer.web.templating import TranslatingLoader, page_environment
 
 log = logging.getLogger("yss")
 HTMX = "htmx-2.0.11.min.js"
 GZIP_MINIMUM = 500      # bytes: smaller answers gain less than the compression costs
 
 
-def templates(assets: Assets | None = None, reload: bool = False) -> Jinja2Templates:
-    """Compiled once at start; `reload` (yss serve --reload, yss preview) reads a changed template again."""
+def templates(assets: Assets | None = None, reload: bool = False,
+              overrides: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Jinja2Templates]:
+    """One environment per language, each template's text converted and compiled once at start (`overrides`:
+    forms/translations.yaml's); `reload` (yss serve --reload, yss preview) reads a changed template again."""
     loader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
                            PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})])
-    env = page_environment(loader, reload)
-    env.globals["htmx_asset"] = HTMX
-    env.globals["asset"] = (assets or Assets(ROOT / "static")).url     # /static/<fingerprint>/<name>
-    env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its action's query
-    return Jinja2Templates(env=env)
+    url = (assets or Assets(ROOT / "static")).url       # /static/<fingerprint>/<name>
+    by_language = {}
+    for code, language in LANGUAGES.items():
+        convert = Converter(language, (overrides or {}).get(code)).plain
+        env = page_environment(TranslatingLoader(loader, convert) if language.profile else loader, reload, code)
+        env.globals["htmx_asset"] = HTMX
+        env.globals["asset"] = url
+        env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its query
+        by_language[code] = Jinja2Templates(env=env)
+    return by_language
 
 
 async def server_error(request: Request, exc: Exception) -> HTMLResponse:
@@ -93,6 +102,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/readyz", readyz),
             Route("/login", routes.login, methods=["GET", "POST"]),
             Route("/logout", routes.logout, methods=["POST"]),
+            Route("/language", routes.language_switch, methods=["POST"]),
             Route("/uploads/{upload}", routes.upload),
             Route("/schemas/applications/{journey}.json", schemas.application_schema),
             Route("/j/{journey}", routes.journey_start),
@@ -130,6 +140,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         app.state.watcher.errors = first_errors
     app.state.services = services
     app.state.store = store
-    app.state.templates = templates(assets, reload=reload_forms or preview)
+    app.state.templates = templates(assets, reload=reload_forms or preview,
+                                    overrides=definition.overrides if definition else None)
     app.state.settings = settings
     return app
