@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from renderer.definition.errors import FormsInvalid
-from renderer.definition.languages import LANGUAGES, Converter
+from renderer.definition.languages import LANGUAGES, SIMPLIFIED, Converter
 from renderer.definition.loader import load_forms
 from renderer.journey.engine import Engine
 from renderer.services.base import around_calls
@@ -41,22 +41,25 @@ HTMX = "htmx-2.0.11.min.js"
 GZIP_MINIMUM = 500      # bytes: smaller answers gain less than the compression costs
 
 
-def templates(assets: Assets | None = None, reload: bool = False,
-              overrides: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Jinja2Templates]:
-    """One environment per language, each template's text converted and compiled once at start (`overrides`:
-    forms/translations.yaml's); `reload` (yss serve --reload, yss preview) reads a changed template again."""
-    loader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
-                           PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})])
-    url = (assets or Assets(ROOT / "static")).url       # /static/<fingerprint>/<name>
-    by_language = {}
-    for code, language in LANGUAGES.items():
-        convert = Converter(language, (overrides or {}).get(code)).plain
-        env = page_environment(TranslatingLoader(loader, convert) if language.profile else loader, reload, code)
-        env.globals["htmx_asset"] = HTMX
-        env.globals["asset"] = url
-        env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its query
-        by_language[code] = Jinja2Templates(env=env)
-    return by_language
+def templates(assets: Assets | None = None, reload: bool = False, language: str = SIMPLIFIED,
+              overrides: Mapping[str, str] | None = None) -> Jinja2Templates:
+    """The templates in one language, each one's text converted (with forms/translations.yaml's `overrides`) and
+    compiled once at start; `reload` (yss serve --reload, yss preview) reads a changed template again."""
+    loader: BaseLoader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
+                                       PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})])
+    if LANGUAGES[language].profile:
+        loader = TranslatingLoader(loader, Converter(LANGUAGES[language], overrides).plain)
+    env = page_environment(loader, reload, language)
+    env.globals["htmx_asset"] = HTMX
+    env.globals["asset"] = (assets or Assets(ROOT / "static")).url     # /static/<fingerprint>/<name>
+    env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its action's query
+    return Jinja2Templates(env=env)
+
+
+def templates_by_language(assets: Assets | None = None, reload: bool = False,
+                          overrides: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Jinja2Templates]:
+    """One template environment per language the citizen may read."""
+    return {code: templates(assets, reload, code, (overrides or {}).get(code)) for code in LANGUAGES}
 
 
 async def server_error(request: Request, exc: Exception) -> HTMLResponse:
@@ -140,7 +143,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         app.state.watcher.errors = first_errors
     app.state.services = services
     app.state.store = store
-    app.state.templates = templates(assets, reload=reload_forms or preview,
-                                    overrides=definition.overrides if definition else None)
+    app.state.templates = templates_by_language(assets, reload=reload_forms or preview,
+                                                overrides=definition.overrides if definition else None)
     app.state.settings = settings
     return app

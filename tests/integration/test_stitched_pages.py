@@ -18,7 +18,7 @@ from tests.integration.conftest import Citizen, settings_for
 
 def _included() -> PageEnvironment:
     """The same environment without stitching: page.html includes each widget."""
-    env = templates()[SIMPLIFIED].env
+    env = templates().env
     plain = PageEnvironment(loader=ChoiceLoader([
         FileSystemLoader(str(ROOT / "renderer" / "web" / "templates")),
         PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})]),
