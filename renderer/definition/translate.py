@@ -15,8 +15,22 @@ from functools import cache
 from typing import Any
 
 from renderer.definition.languages import LANGUAGES, TRADITIONAL, Converter, has_han
-from renderer.definition.model import (Block, Button, ConfirmSection, Definition, Field, Journey, Link, Page, Popup,
-                                       Result, Rule, Section, Shown, ShowItem)
+from renderer.definition.model import (
+    Block,
+    Button,
+    ConfirmSection,
+    Definition,
+    Field,
+    Journey,
+    Link,
+    Page,
+    Popup,
+    Result,
+    Rule,
+    Section,
+    ShowItem,
+    Shown,
+)
 from widgets.settings import SETTINGS, declared
 
 Say = Callable[[str], str]

@@ -118,7 +118,7 @@ def _walk_and_submit(database: Path, language: str | None) -> dict[str, Any]:
         citizen = Citizen(client)
         citizen.sign_in()
         confirm = citizen.walk_to_confirm()
-        assert lang(confirm) == (language and "zh-Hant-HK" or "zh-CN")
+        assert lang(confirm) == ("zh-Hant-HK" if language else "zh-CN")
         citizen.post("/j/adult/confirm", {"_action": "button:0"})
         assert citizen.last.url.path == "/j/adult/result/submitted"
         owner = app.state.services.sign_in.sign_in(ZHANG).key
