@@ -6,7 +6,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from renderer.web.templating import PageEnvironment, page_environment
+from renderer.definition.languages import HONG_KONG, LANGUAGES, Converter
+from renderer.web.templating import PageEnvironment, TranslatingLoader, page_environment
 
 
 def _folder(tmp_path: Path, text: str) -> FileSystemLoader:
@@ -82,3 +83,13 @@ def test_a_changed_widget_template_is_read_again_when_reloading(tmp_path: Path) 
     assert "item.template ==" in env.loader.get_source(env, "page.html")[0]       # written out, not included
     (tmp_path / "w" / "x.html").write_text("y={{ item.v }}", encoding="utf-8")
     assert env.get_template("page.html").render(items=items) == "[y=1]"
+
+
+def test_a_template_in_traditional_chinese_is_converted_once_with_its_tags_as_written(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "page.html").write_text('{% if label == "x" %}返回首页{% endif %}{{ "请选择" }}|{{ name }}', encoding="utf-8")
+    loader = TranslatingLoader(FileSystemLoader(str(folder)), Converter(LANGUAGES[HONG_KONG]).plain)
+    env = page_environment(loader, language=HONG_KONG)
+    assert env.get_template("page.html").render(label="x", name="汉族") == "返回首頁請選擇|汉族"   # a value stays
+    assert env.globals["lang"] == HONG_KONG
