@@ -35,14 +35,10 @@ def engine(request: Request) -> Engine:
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return render_in(request, language(request), template, context, status, current_identity(request))
-
-
-def render_in(request: Request, code: str, template: str, context: dict[str, Any], status: int = 200,
-              identity: Identity | None = None) -> HTMLResponse:
-    """The page drawn by the template environment of language `code` (the context's texts are in it already)."""
-    context = {"request": request, "csrf": csrf_token(request), "signed_in": identity, **switch_context(code),
-               **context}
+    """The page drawn in the citizen's language (the template's; the context's texts are in it already)."""
+    code = language(request)
+    context = {"request": request, "csrf": csrf_token(request), "signed_in": current_identity(request),
+               **switch_context(code), **context}
     return request.app.state.templates[code].TemplateResponse(request, template, context, status_code=status)
 
 
@@ -76,7 +72,6 @@ def redirect(request: Request, url: str) -> Response:
 
 def error_page(request: Request, message: str, status: int) -> HTMLResponse:
     return render(request, "error.html", {"message": _said(request, message)}, status=status)
-
 
 
 async def read_form(request: Request) -> dict[str, Any] | None:
