@@ -287,7 +287,7 @@ class Shown:
         if type(value) is not str or not self.table:
             return value
         found = self.table.get(value)
-        if found is None and " " in value:        # a region shown as 广东省 广州市 天河区
+        if found is None and " " in value:        # a region: province, city and district joined by spaces
             return " ".join(self.table.get(part, part) for part in value.split(" "))
         return value if found is None else found
 

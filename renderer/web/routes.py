@@ -313,5 +313,5 @@ async def preview_page(request: Request) -> Response:
                                    request.path_params["page"], state if state in PREVIEW_STATES else "filled")
     if view is None:
         return error_page(request, "未找到该页面", 404)
-    return render(request, "page.html", {"journey": view.journey, "page": view.page, **view.data,
+    return render(request, "page.html", {"journey": view.journey, "page": view.page, **view.data_in(language(request)),
                                          "preview_state": PREVIEW_STATES.get(state, "示例答案")})

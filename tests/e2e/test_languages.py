@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.a11y.axe import described, violations
 from tests.e2e.conftest import heading, htmx_swap, serve
 
 pytestmark = pytest.mark.e2e
@@ -56,6 +57,10 @@ def test_chen_zhiming_reads_hong_kong_traditional_by_default(page: Page, site: s
     expect(steps).to_contain_text("信息確認")               # Hong Kong's word
     expect(page.get_by_label(re.compile(r"意向發卡地"))).to_be_visible()     # 發卡, not 髮卡 (a hairpin)
     snap(page, "hk-eligibility")
+    # axe: the page's language tags are valid, and the switch at its foot passes (size, contrast, names)
+    found = [v for v in violations(page) if v["id"] in ("html-lang-valid", "valid-lang", "html-xml-lang-mismatch")
+             or any(word in n["target"] for n in v["nodes"] for word in ("lang", "foot"))]
+    assert found == [], described(found)
 
 
 def test_lin_yating_reads_taiwan_words(page: Page, site: str, snap: Callable[[Page, str], None]) -> None:
