@@ -36,18 +36,20 @@ class Setting:
     reads: Reads = "literal"
     required: bool = False                 # the kind cannot work without it
     schema: Mapping[str, Any] | None = None   # the JSON Schema of a literal value
+    shown: bool = False                    # the citizen reads it: converted into each language (forms load)
 
 
 def setting(description: str, *examples: Any, default: Any = None, reads: Reads = "literal", required: bool = False,
-            **schema: Any) -> Any:
+            shown: bool = False, **schema: Any) -> Any:
     """Declare a setting: a dataclass field with its default and what the docs and the schema say about it."""
-    meta = Setting(description, examples, reads, required, schema or None)
+    meta = Setting(description, examples, reads, required, schema or None, shown)
     if isinstance(default, (dict, list)):       # a mutable default: each instance gets its own copy
         return dataclasses.field(default_factory=lambda: copy.deepcopy(default), metadata={"setting": meta})
     return dataclasses.field(default=default, metadata={"setting": meta})
 
 
 TEXT: dict[str, Any] = {"type": "string"}
+SHOWN: dict[str, Any] = {"shown": True, **TEXT}     # a text the citizen reads (not a pattern or a value)
 
 
 # ---------------------------------------------------------------------- shared by kinds
@@ -62,10 +64,10 @@ class Common:
     kind: str = setting("The widget; it decides which other settings the field takes.", "select", "phone_code",
                         default="", required=True)
     label: str = setting("The visible label, the manual's wording.", "意向发卡地", "领卡方式", default="", required=True,
-                         **TEXT)
+                         **SHOWN)
     when: Condition = setting("Show the field only when this is true; a hidden field has no value.",
                               "pickup_method == '邮寄到付'", default=True, reads="condition")
-    hint: str | None = setting("Help text under the field.", "请填写能接收短信验证码的手机号码", **TEXT)
+    hint: str | None = setting("Help text under the field.", "请填写能接收短信验证码的手机号码", **SHOWN)
     rules: tuple[Rule, ...] = setting("Extra checks with their own messages, checked when the field has a value.",
                                       [{"check": "id_valid_to > id_valid_from",
                                         "message": "证件有效截止日期须晚于证件有效开始日期"}],
@@ -79,7 +81,7 @@ class Answered(Common):
     required: Condition = setting("Whether the page needs an answer here: true/false, or a condition.", True,
                                   "id_longterm != '是'", default=False, reads="condition")
     message: str | None = setting("Message when a required field is empty (default: 请填写/请选择 + label).",
-                                  "请选择受理网点", "请先获取制卡相片", **TEXT)
+                                  "请选择受理网点", "请先获取制卡相片", **SHOWN)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,7 +106,7 @@ class Input(Answered):
 class TextSettings(Input):
     """A line of text."""
 
-    placeholder: str | None = setting("Placeholder text inside the input.", "请输入申领人姓名", **TEXT)
+    placeholder: str | None = setting("Placeholder text inside the input.", "请输入申领人姓名", **SHOWN)
     min_length: int | None = setting("Fewest characters (server check and minlength attribute).", 5, 18,
                                      type="integer", minimum=0)
     max_length: int | None = setting("Most characters (server check and maxlength attribute).", 100, 18,
@@ -112,7 +114,7 @@ class TextSettings(Input):
     pattern: str | None = setting("Regular expression the whole value must match (server check and pattern "
                                   "attribute).", "^[0-9]{17}[0-9Xx]$", **TEXT)
     pattern_message: str | None = setting("Message when the pattern does not match (default: <label>格式不正确).",
-                                          "证件号码应为18位,最后一位可以是数字或X", **TEXT)
+                                          "证件号码应为18位,最后一位可以是数字或X", **SHOWN)
 
 
 OPTIONS = ("The choices: a YAML list is the list itself; a text always names a list (lists.ethnicities, "
@@ -166,8 +168,8 @@ class PhoneCodeSettings(Answered):
     default_from: Expression | None = setting(
         "The number already registered: shown masked, kept unless the citizen changes it (then it needs a code).",
         "person.phone", reads="expression")
-    code_label: str = setting("Label of the SMS code input.", "验证码", default="验证码", **TEXT)
-    editable_label: str = setting("Text of the link that changes a prefilled number.", "修改", default="修改", **TEXT)
+    code_label: str = setting("Label of the SMS code input.", "验证码", default="验证码", **SHOWN)
+    editable_label: str = setting("Text of the link that changes a prefilled number.", "修改", default="修改", **SHOWN)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,8 +181,8 @@ class DocumentsSettings(Answered):
                                            reads="expression", required=True)
     formats: Expression | None = setting("The number formats a document's `number` names (lists/number_formats.yaml).",
                                          "lists.number_formats", reads="expression")
-    button: str = setting("Text of each upload button.", "拍照或从手机相册选择", default="拍照或从手机相册选择", **TEXT)
-    prefix: str = setting("Text put before each slot's label (监护人).", "监护人", default="", **TEXT)
+    button: str = setting("Text of each upload button.", "拍照或从手机相册选择", default="拍照或从手机相册选择", **SHOWN)
+    prefix: str = setting("Text put before each slot's label (监护人).", "监护人", default="", **SHOWN)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,21 +191,21 @@ class PhotoChoiceSettings(Answered):
 
     owner: Expression | None = setting("Whose photo (default: the signed-in person).", "applicant.id_number",
                                        reads="expression")
-    placeholder: str | None = setting("Placeholder of the receipt number input.", "请输入相片回执号", **TEXT)
+    placeholder: str | None = setting("Placeholder of the receipt number input.", "请输入相片回执号", **SHOWN)
     receipt_label: str = setting("Label of the receipt-number way.", "输入社保卡相片回执号", default="", required=True,
-                                 **TEXT)
-    receipt_button: str = setting("Text of the fetch button.", "获取图片", default="", required=True, **TEXT)
-    system_label: str = setting("Label of the system-photo way.", "使用本人社保相片", default="", required=True, **TEXT)
+                                 **SHOWN)
+    receipt_button: str = setting("Text of the fetch button.", "获取图片", default="", required=True, **SHOWN)
+    system_label: str = setting("Label of the system-photo way.", "使用本人社保相片", default="", required=True, **SHOWN)
     system_consent: str = setting("The consent check box text.", "使用社保系统相片制卡", default="", required=True,
-                                  **TEXT)
+                                  **SHOWN)
     system_missing: str = setting("Shown when the social security system holds no photo.",
                                   "社保系统暂无您的相片,请输入社保卡相片回执号获取相片", default="", required=True,
-                                  **TEXT)
+                                  **SHOWN)
     receipt_max_length: int = setting("Longest receipt number (server check and maxlength attribute).", 30,
                                       default=30, type="integer", minimum=1)
     receipt_pattern: str | None = setting("Pattern a receipt number must match.", "^[A-Za-z0-9]{6,30}$", **TEXT)
     receipt_pattern_message: str = setting("Message when a receipt number does not match.",
-                                           "相片回执号由6至30位字母或数字组成", default="相片回执号格式不正确", **TEXT)
+                                           "相片回执号由6至30位字母或数字组成", default="相片回执号格式不正确", **SHOWN)
     popups: Mapping[str, str] = setting(
         "Popup ids for what can go wrong: receipt_not_found (no photo for that number), no_system_photo (the citizen "
         "chose the system photo and there is none).",
@@ -223,13 +225,13 @@ class BranchPickerSettings(Answered):
 
     city: Expression | None = setting("The city whose branches are offered.", "intended_city", reads="expression",
                                       required=True)
-    dialog_title: str | None = setting("Heading of the branch list (default: the label).", "受理网点信息", **TEXT)
+    dialog_title: str | None = setting("Heading of the branch list (default: the label).", "受理网点信息", **SHOWN)
     search_placeholder: str = setting("Placeholder of the keyword search.", "请输入搜索关键词", default="请输入搜索关键词",
-                                      **TEXT)
+                                      **SHOWN)
     shows: Mapping[str, str] = setting(
         "Labels of the chosen branch's name, phone and address.", {"name": "网点名称", "phone": "网点电话",
                                                                    "address": "网点地址"},
-        default={"name": "网点名称", "phone": "网点电话", "address": "网点地址"}, type="object",
+        default={"name": "网点名称", "phone": "网点电话", "address": "网点地址"}, shown=True, type="object",
         additionalProperties=False,
         properties={key: {"type": "string", "description": f"Label of the branch {key}.", "examples": [label]}
                     for key, label in (("name", "网点名称"), ("phone", "网点电话"), ("address", "网点地址"))})
@@ -250,8 +252,8 @@ class NoticeSettings(Common):
     """A notice shown as a dialog until the citizen acknowledges it; the page needs the acknowledgement."""
 
     text: str = setting("The dialog text; each line a paragraph.", "1.请认真填写持卡人本人的收件地址。", default="",
-                        required=True, **TEXT)
-    button: str = setting("The acknowledgement button text.", "好的,我已阅读", default="", required=True, **TEXT)
+                        required=True, **SHOWN)
+    button: str = setting("The acknowledgement button text.", "好的,我已阅读", default="", required=True, **SHOWN)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -263,7 +265,7 @@ class RecordListSettings(Answered):
     columns: tuple[Mapping[str, str], ...] = setting(
         "The columns shown for each record.", [{"label": "发卡城市", "key": "issuing_city"},
                                                {"label": "姓名", "key": "name", "display": "mask_name"}],
-        default=(), required=True, type="array", minItems=1,
+        default=(), required=True, shown=True, type="array", minItems=1,
         items={"type": "object", "description": "One column.", "required": ["label", "key"],
                "additionalProperties": False,
                "properties": {"label": {"type": "string", "description": "Column label (发卡城市).",

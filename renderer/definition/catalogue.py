@@ -56,8 +56,8 @@ _CATALOGUE: dict[str, Entry] = {
         "fix the YAML so that it parses"),
     "file.unknown_kind": _E(
         "The file does not start with one of the known top-level keys.",
-        "the file is not a journey, fragment, list, city or resident types file.",
-        "start it with one of the keys journey:, fragment:, list:, city:, residents:"),
+        "the file is not a journey, fragment, list, city, resident types or translations file.",
+        "start it with one of the keys journey:, fragment:, list:, city:, residents:, translations:"),
     # ------------------------------------------------------------------ structure (forms/schema)
     "schema.unknown_key": _E(
         "A key that this entry does not have (often a misspelling).",
@@ -291,6 +291,11 @@ _CATALOGUE: dict[str, Entry] = {
         "A text the citizen would see is empty.",
         "'{key}' is empty: the citizen would see nothing.",
         "write the text as the manual has it, or remove the key"),
+    "translation.unknown_text": _E(
+        "An override in forms/translations.yaml names words that no text of the forms has.",
+        "'{words}' is in no text of the forms, so this {language} override changes nothing.",
+        "write the Simplified words exactly as a text of the forms has them (the text may have been reworded), "
+        "or delete the override.{suggestion}"),
     # ------------------------------------------------------------------ the checker itself
     "internal.unexpected": _E(
         "The checks failed on this file because of a bug in the checker, not (necessarily) in the YAML.",

@@ -13,9 +13,12 @@ from renderer.definition.guard import guarded
 from renderer.definition.model import Definition
 from renderer.definition.reader import Document, plain, read_yaml
 from renderer.definition.structure import check_structure
+from renderer.definition.translate import texts_in, with_languages
+from renderer.definition.translations import overrides_of, translation_errors
 from renderer.definition.version import content_hash, version_label
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
+DATA_FILES = ("residents.yaml", "translations.yaml")
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,13 @@ class LoadResult:
 def load_forms(root: Path = FORMS_DIR) -> LoadResult:
     """Read, check and build everything under `root`; never raises for a problem in the YAML."""
     errors: list[LoadError] = []
-    docs: dict[str, list[Document]] = {"journeys": [], "fragments": [], "lists": [], "cities": [], "residents": []}
+    docs: dict[str, list[Document]] = {"journeys": [], "fragments": [], "lists": [], "cities": [], "residents": [],
+                                       "translations": []}
     files = sorted(p for p in root.rglob("*.yaml") if "schema" not in p.relative_to(root).parts)
     for path in files:
         shown = f"{root.name}/{path.relative_to(root).as_posix()}"
         # Journeys and fragments keep positions for the model; data files are parsed fast.
-        data_file = path.relative_to(root).parts[0] in ("lists", "cities") or path.name == "residents.yaml"
+        data_file = path.relative_to(root).parts[0] in ("lists", "cities") or path.name in DATA_FILES
         doc, read_errors = guarded(shown, errors, partial(read_yaml, path, shown, fast=data_file)) or (None, [])
         errors += read_errors
         if doc is None:
@@ -66,6 +70,10 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
         residents.update(plain(doc.data["residents"]))
     definition, meaning_errors = build(docs["journeys"], fragments, lists, docs["cities"], residents, list_docs,
                                        docs["residents"])
+    texts = [str(t) for kind in ("journeys", "fragments", "lists", "cities", "residents") for doc in docs[kind]
+             for t in texts_in(doc.data)]
+    meaning_errors += guarded("forms/translations.yaml", errors,
+                              partial(translation_errors, docs["translations"], texts)) or []
     # A fragment included by several journeys reports its problem once.
     seen = {(e.position, e.code, e.message) for e in errors}
     for e in meaning_errors:
@@ -75,6 +83,7 @@ def load_forms(root: Path = FORMS_DIR) -> LoadResult:
     blocking = any(not e.is_warning for e in errors)
     if definition is not None and not blocking:
         definition = replace(definition, version=content_hash(root), label=version_label(root))
+        definition = with_languages(definition, texts, overrides_of(docs["translations"]))
     return LoadResult(None if blocking else definition, errors, len(files))
 
 
@@ -91,7 +100,7 @@ def _kind_of(doc: Document) -> str | None:
     if not isinstance(data, dict):
         return None
     for key, kind in (("journey", "journeys"), ("fragment", "fragments"), ("list", "lists"),
-                      ("city", "cities"), ("residents", "residents")):
+                      ("city", "cities"), ("residents", "residents"), ("translations", "translations")):
         if key in data:
             return kind
     return None

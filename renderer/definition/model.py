@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -307,6 +307,25 @@ class City:
     code: str | None = None
 
 
+class Shown:
+    """How a value from the forms' data (an option, a resident type's document, a branch's name) is shown in one
+    language: a table made when the forms load; a value it does not know (what the citizen typed) is shown as it is.
+    Hashable by identity, so a list of options drawn with it is cached per table."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: Mapping[str, str] | None = None) -> None:
+        self.table = table or {}
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is not str or not self.table:
+            return value
+        found = self.table.get(value)
+        if found is None and " " in value:        # a region: province, city and district joined by spaces
+            return " ".join(self.table.get(part, part) for part in value.split(" "))
+        return value if found is None else found
+
+
 @dataclass(frozen=True)
 class Definition:
     """Everything under forms/, checked and frozen."""
@@ -317,3 +336,18 @@ class Definition:
     residents: Mapping[str, Mapping[str, Any]]
     version: str = ""                 # content hash of the forms folder that made it (renderer/definition/version.py)
     label: str = ""                   # forms/VERSION, or v-<hash prefix>: what people call the version
+    # The language the texts are in (renderer/definition/languages.py). The Simplified definition carries its twin
+    # in each other language (renderer/definition/translate.py), made when the forms load.
+    language: str = "zh-CN"
+    translated: Mapping[str, Definition] = field(default_factory=dict, compare=False, repr=False)
+    overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    shown: Shown = field(default_factory=lambda: Shown(), compare=False, repr=False)   # a YAML text as shown
+    say: Callable[[str], str] | None = field(default=None, compare=False, repr=False)   # any text -> as shown
+
+    def in_language(self, code: str) -> Definition:
+        """The twin whose texts are in `code`; this one for its own language or one the forms do not have."""
+        return self.translated.get(code, self)
+
+    def said(self, text: str) -> str:
+        """A message (the YAML's, or one made in Python naming a label) in this language."""
+        return self.say(text) if self.say is not None and text else text

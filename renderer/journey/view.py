@@ -1,12 +1,12 @@
 """The view model of a journey page: what the engine answers and page.html renders, built from an evaluation."""
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from renderer.definition.languages import SIMPLIFIED
 from renderer.definition.model import Journey, Link, Page
 from renderer.journey.calls import fill
 from renderer.journey.confirm import confirm_rows
@@ -60,16 +60,24 @@ class PageView:
 
     journey: Journey
     page: Page
-    build: Callable[[], dict[str, Any]]
+    build: Callable[[str], dict[str, Any]]
     status: int = 200
     template: str = "page.html"
     feedback: Feedback | None = None      # what a POST said: carried to the GET it redirects to
     edit: bool = False
     version: int | None = None            # the draft's version the page shows
+    _built: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
-    @functools.cached_property
+    @property
     def data(self) -> dict[str, Any]:
-        return self.build()
+        return self.data_in(SIMPLIFIED)
+
+    def data_in(self, language: str) -> dict[str, Any]:
+        """The template's variables, every text in `language` (the answers stay as they are)."""
+        built = self._built.get(language)
+        if built is None:
+            built = self._built[language] = self.build(language)
+        return built
 
 
 def items_from(block: Any, env: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -119,13 +127,18 @@ def page_view(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl,
               banner: str | None = None, status: int = 200) -> PageView:
     """Everything page.html needs, from the evaluated draft and what the post said (built when rendered)."""
     version = ev.draft.version
-    return PageView(ev.journey, page, lambda: _page_data(ev, page, feedback, link_url, edit, banner, version),
+    return PageView(ev.journey, page,
+                    lambda language: _page_data(ev, page, feedback, link_url, edit, banner, version, language),
                     status, feedback=feedback, edit=edit, version=version)
 
 
 def _page_data(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl, edit: bool, banner: str | None,
-               version: int | None) -> dict[str, Any]:
-    journey = ev.journey
+               version: int | None, language: str = SIMPLIFIED) -> dict[str, Any]:
+    """The view model; its texts from the definition's twin in `language` (made at load), its values from the draft."""
+    texts = ev.definition.in_language(language)
+    journey = texts.journeys.get(ev.journey.id, ev.journey)
+    page = journey.page(page.id) or page
+    said = texts.said
     sections = []
     for section in page.sections:
         fields = []
@@ -134,8 +147,9 @@ def _page_data(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl
                 continue
             ctx = ev.context(f)
             widget = WIDGETS[f.kind]
+            error, notice = feedback.errors.get(f.id), feedback.notices.get(f.id)
             fields.append({"field": f, "template": f"widgets/{widget.template}", "view": widget.view(ctx),
-                           "error": feedback.errors.get(f.id), "notice": feedback.notices.get(f.id),
+                           "error": error and said(error), "notice": notice and said(notice),
                            "dialog": feedback.dialogs.get(f.id, False),
                            "required": condition(f.required, ev.env),
                            "disabled": not condition(f.enabled, ev.env)})
@@ -148,7 +162,9 @@ def _page_data(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl
         buttons = [link_button(b.label, link_url(b)) for b in spec.buttons]
         if feedback.proceed and buttons:      # a confirmation: its last button carries out the action
             buttons[-1]["proceed"] = feedback.proceed
-        popup = {"title": spec.title, "text": fill(spec.text, env), "buttons": buttons}
+        # Filled in Simplified (its placeholders read the draft), then the whole text shown in the language.
+        popup = {"title": spec.title, "text": said(fill(ev.journey.popups[feedback.popup].text, env)),
+                 "buttons": buttons}
     labels = {f.id: f.label for f in page.fields}
     # The summary names the fields only: each message is shown once, next to its field.
     summary = [{"id": fid, "text": labels.get(fid, "")} for fid in feedback.errors]
@@ -157,13 +173,17 @@ def _page_data(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl
         confirm = confirm_rows(ev, page)
         for shown in confirm:
             shown["edit_url"] = page_url(journey.id, shown["edit"], edit=True) if shown["edit"] else None
+            for row in shown["rows"]:
+                row["label"], row["value"] = row["label"] and said(row["label"]), texts.shown(row["value"])
     buttons = [{"label": b.label, "value": f"button:{i}", "disabled": not condition(b.enabled, ev.env)}
                for i, b in enumerate(page.buttons)]
     steps = list(journey.steps)
-    blocks = [{"title": b.title, "lines": b.lines, "entries": items_from(b, ev.env) + list(b.items)}
+    blocks = [{"title": b.title, "lines": b.lines,
+               "entries": [(texts.shown(t), texts.shown(x)) for t, x in items_from(b, ev.env)] + list(b.items)}
               for b in page.blocks]
-    return {"blocks": blocks, "sections": sections, "popup": popup, "summary": summary, "message": feedback.message,
-            "banner": banner, "edit": edit, "opener": feedback.opener, "buttons": buttons, "confirm": confirm,
+    return {"journey": journey, "page": page, "show": texts.shown, "say": said,
+            "blocks": blocks, "sections": sections, "popup": popup, "summary": summary,
+            "message": feedback.message and said(feedback.message), "banner": banner and said(banner), "edit": edit, "opener": feedback.opener, "buttons": buttons, "confirm": confirm,
             "version": version, "steps": steps,
             "step_index": steps.index(page.step) + 1 if page.step in steps else None,
             "action_url": page_url(journey.id, page.id, edit=edit), "back_url": back_url(ev, page, edit),

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -17,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from renderer.definition.errors import FormsInvalid
+from renderer.definition.languages import LANGUAGES, SIMPLIFIED, Converter
 from renderer.definition.loader import load_forms
 from renderer.journey.engine import Engine
 from renderer.services.base import around_calls
@@ -32,23 +34,33 @@ from renderer.web.limits import BodyLimits
 from renderer.web.logs import RequestLog
 from renderer.web.security import SecurityHeaders, security_headers
 from renderer.web.sessions import SessionMiddleware
-from renderer.web.templating import page_environment
+from renderer.web.templating import TranslatingLoader, page_environment
 
 log = logging.getLogger("yss")
 HTMX = "htmx-2.0.11.min.js"
 GZIP_MINIMUM = 500      # bytes: smaller answers gain less than the compression costs
 
 
-def templates(assets: Assets | None = None, reload: bool = False) -> Jinja2Templates:
-    """Compiled once at start; `reload` (yss serve --reload, yss preview) reads a changed template again."""
-    loader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
-                           PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})])
-    env = page_environment(loader, reload)
+def templates(assets: Assets | None = None, reload: bool = False, language: str = SIMPLIFIED,
+              overrides: Mapping[str, str] | None = None) -> Jinja2Templates:
+    """The templates in one language, each one's text converted (with forms/translations.yaml's `overrides`) and
+    compiled once at start; `reload` (yss serve --reload, yss preview) reads a changed template again."""
+    loader: BaseLoader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
+                                       PrefixLoader({"widgets": FileSystemLoader(str(ROOT / "widgets" / "templates"))})])
+    if LANGUAGES[language].profile:
+        loader = TranslatingLoader(loader, Converter(LANGUAGES[language], overrides).plain)
+    env = page_environment(loader, reload, language)
     env.globals["htmx_asset"] = HTMX
     env.globals["asset"] = (assets or Assets(ROOT / "static")).url     # /static/<fingerprint>/<name>
     env.globals["care_switch"] = care.care_switch      # 关怀版 or 标准版, read from this browser's cookie
     env.globals["query_pairs"] = lambda url: parse_qsl(urlsplit(url).query)   # a GET form drops its action's query
     return Jinja2Templates(env=env)
+
+
+def templates_by_language(assets: Assets | None = None, reload: bool = False,
+                          overrides: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Jinja2Templates]:
+    """One template environment per language the citizen may read."""
+    return {code: templates(assets, reload, code, (overrides or {}).get(code)) for code in LANGUAGES}
 
 
 async def server_error(request: Request, exc: Exception) -> HTMLResponse:
@@ -95,6 +107,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/login", routes.login, methods=["GET", "POST"]),
             Route("/logout", routes.logout, methods=["POST"]),
             Route("/care", care.switch, methods=["POST"]),
+            Route("/language", routes.language_switch, methods=["POST"]),
             Route("/uploads/{upload}", routes.upload),
             Route("/status", receipts.status),
             Route("/receipts/{reference}.pdf", receipts.receipt_pdf),
@@ -135,6 +148,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
         app.state.watcher.errors = first_errors
     app.state.services = services
     app.state.store = store
-    app.state.templates = templates(assets, reload=reload_forms or preview)
+    app.state.templates = templates_by_language(assets, reload=reload_forms or preview,
+                                                overrides=definition.overrides if definition else None)
     app.state.settings = settings
     return app

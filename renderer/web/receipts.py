@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from renderer.journey.receipts import find, receipt_view, status_rows
-from renderer.web.routes import current_identity, engine, error_page, render
+from renderer.web.routes import current_identity, engine, error_page, language, render, said_all
 
 RECEIPT_CSS = Path(__file__).resolve().parents[2] / "static" / "receipt.css"
 NOT_FOUND = "未找到该申请的回执"
@@ -23,7 +23,7 @@ async def status(request: Request) -> Response:
     if identity is None:
         return RedirectResponse("/login", status_code=303)
     applications = await run_in_threadpool(request.app.state.store.applications_of, identity.key)
-    return render(request, "status.html", {"rows": status_rows(engine(request).definition, applications)})
+    return render(request, "status.html", {"rows": said_all(request, status_rows(engine(request).definition, applications))})
 
 
 async def receipt(request: Request) -> Response:
@@ -37,7 +37,7 @@ async def receipt_pdf(request: Request) -> Response:
     view = await _receipt(request)
     if isinstance(view, Response):
         return view
-    html = request.app.state.templates.get_template("receipt_pdf.html").render({"receipt": view})
+    html = request.app.state.templates[language(request)].get_template("receipt_pdf.html").render({"receipt": view})
     data = await run_in_threadpool(pdf_of, html)
     name = f"receipt-{view['reference']}.pdf"
     return Response(data, media_type="application/pdf",
@@ -52,7 +52,7 @@ async def _receipt(request: Request) -> dict[str, Any] | Response:
     applications = await run_in_threadpool(request.app.state.store.applications_of, identity.key)
     found = find(applications, request.path_params["reference"])
     view = receipt_view(engine(request).definition, found) if found else None
-    return view if view is not None else error_page(request, NOT_FOUND, 404)
+    return said_all(request, view) if view is not None else error_page(request, NOT_FOUND, 404)
 
 
 def pdf_of(html: str) -> bytes:

@@ -13,13 +13,14 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from renderer.definition.model import Journey
+from renderer.definition.model import Definition, Journey
 from renderer.journey import flash, verification
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
 from renderer.store.base import utcnow
 from renderer.web import analyst, sessions
 from renderer.web.htmx import HtmxDetails
+from renderer.web.language import FIELD, language_of, remember, result_in, switch_context, switched
 from renderer.web.sessions import csrf_ok, csrf_token
 from widgets.display import mask_name
 
@@ -35,8 +36,40 @@ def engine(request: Request) -> Engine:
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context = {"request": request, "csrf": csrf_token(request), "signed_in": current_identity(request), **context}
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
+    """The page drawn in the citizen's language (the template's; the context's texts are in it already)."""
+    code = language(request)
+    context = {"request": request, "csrf": csrf_token(request), "signed_in": current_identity(request),
+               **switch_context(code), **context}
+    return request.app.state.templates[code].TemplateResponse(request, template, context, status_code=status)
+
+
+def language(request: Request) -> str:
+    """The citizen's language code: their choice, else their resident type's, else Simplified."""
+    identity = current_identity(request)
+    return language_of(request, engine(request).versions.current, getattr(identity, "resident_type", None))
+
+
+def texts(request: Request) -> Definition:
+    """Today's forms in the citizen's language (a journey's page brings its own version's)."""
+    return engine(request).definition.in_language(language(request))
+
+
+def said_all(request: Request, view: Any) -> Any:
+    """Every text of a view made in Python (and of what the store kept, as it was shown then) in the citizen's
+    language: strings converted, the shape kept."""
+    if isinstance(view, str):
+        return _said(request, view)
+    if isinstance(view, dict):
+        return {key: said_all(request, value) for key, value in view.items()}
+    if isinstance(view, list):
+        return [said_all(request, value) for value in view]
+    return view
+
+
+def _said(request: Request, text: str) -> str:
+    """A message made in Python, in the citizen's language."""
+    definition = engine(request).versions.current       # None while an analyst's server starts on broken forms
+    return definition.in_language(language(request)).said(text) if definition is not None else text
 
 
 def current_identity(request: Request) -> Identity | None:
@@ -52,7 +85,7 @@ def redirect(request: Request, url: str) -> Response:
 
 
 def error_page(request: Request, message: str, status: int) -> HTMLResponse:
-    return render(request, "error.html", {"message": message}, status=status)
+    return render(request, "error.html", {"message": _said(request, message)}, status=status)
 
 
 async def read_form(request: Request) -> dict[str, Any] | None:
@@ -78,7 +111,7 @@ async def home(request: Request) -> Response:
     identity = current_identity(request)
     if identity is None:
         return RedirectResponse("/login", status_code=303)
-    journeys = [j for j in engine(request).definition.journeys.values() if j.home_link]
+    journeys = [j for j in texts(request).journeys.values() if j.home_link]
     return render(request, "home.html", {"journeys": journeys, "masked_name": mask_name(identity.name)})
 
 
@@ -87,7 +120,7 @@ async def login(request: Request) -> Response:
         said = await run_in_threadpool(_login_said, request)
         if said is None:
             return render(request, "login.html", {"error": None, "number": ""})
-        return render(request, "login.html", {"error": said["error"], "number": said["number"]},
+        return render(request, "login.html", {"error": _said(request, said["error"]), "number": said["number"]},
                       status=int(said["status"]))
     form = await read_form(request)
     if form is None or not csrf_ok(request, form):
@@ -133,6 +166,14 @@ def _login_said(request: Request) -> dict[str, Any] | None:
 def _client(request: Request) -> str:
     """Whom a sign-in failure counts against: the peer address (a proxy in front would pass X-Forwarded-For)."""
     return request.client.host if request.client else "unknown"
+
+
+async def language_switch(request: Request) -> Response:
+    """简体 / 繁體 from a page that is not a journey's (a journey's page posts its answers with it: journey_refresh)."""
+    form = await read_form(request)
+    if form is None or not csrf_ok(request, form):
+        return RedirectResponse("/", status_code=303)
+    return switched(form, request.app.state.settings.https_cookies)
 
 
 async def logout(request: Request) -> Response:
@@ -184,8 +225,8 @@ def page_response(request: Request, outcome: Redirect | PageView) -> Response:
     if isinstance(outcome, Redirect):
         return redirect(request, outcome.url)
     status = 200 if HtmxDetails.of(request).request else outcome.status
-    return render(request, outcome.template, {"journey": outcome.journey, "page": outcome.page, **outcome.data},
-                  status=status)
+    return render(request, outcome.template, {"journey": outcome.journey, "page": outcome.page,
+                                              **outcome.data_in(language(request))}, status=status)
 
 
 def post_answer(request: Request, identity: Identity, outcome: Redirect | PageView) -> Response:
@@ -222,7 +263,9 @@ def journey_page(request: Request, identity: Identity, journey: Journey, form: A
 @journey_endpoint
 def journey_refresh(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     page_id = request.path_params["page"]
-    return post_answer(request, identity, engine(request).refresh(identity, journey, page_id, form or {}))
+    response = post_answer(request, identity, engine(request).refresh(identity, journey, page_id, form or {}))
+    # The language switch on a journey page posts the page's answers here: kept, and the page shown in it.
+    return remember(response, (form or {}).get(FIELD), request.app.state.settings.https_cookies)
 
 
 @journey_endpoint
@@ -233,7 +276,8 @@ def journey_verify(request: Request, identity: Identity, journey: Journey, form:
         pending = engine(request).verify_pending(identity, journey, page_id)
         if pending is None:
             return redirect(request, f"/j/{journey.id}/{page_id}")
-        return render(request, verification.screen(pending.service), {"journey": journey})
+        return render(request, verification.screen(pending.service),
+                      {"journey": texts(request).journeys.get(journey.id, journey)})
     return post_answer(request, identity, engine(request).verify_done(identity, journey, page_id, form))
 
 
@@ -242,7 +286,8 @@ def journey_result(request: Request, identity: Identity, journey: Journey, form:
     outcome = engine(request).result(identity, journey, request.path_params["result"])
     if isinstance(outcome, Redirect):
         return redirect(request, outcome.url)
-    return render(request, "result.html", {"journey": journey, **outcome})
+    shown = texts(request)
+    return render(request, "result.html", result_in(shown, journey, outcome))
 
 
 async def upload(request: Request) -> Response:
@@ -282,5 +327,5 @@ async def preview_page(request: Request) -> Response:
                                    request.path_params["page"], state if state in PREVIEW_STATES else "filled")
     if view is None:
         return error_page(request, "未找到该页面", 404)
-    return render(request, "page.html", {"journey": view.journey, "page": view.page, **view.data,
+    return render(request, "page.html", {"journey": view.journey, "page": view.page, **view.data_in(language(request)),
                                          "preview_state": PREVIEW_STATES.get(state, "示例答案")})

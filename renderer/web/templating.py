@@ -14,6 +14,9 @@ from typing import Any
 from jinja2 import BaseLoader, Environment
 from markupsafe import Markup, escape
 
+from renderer.definition.languages import SIMPLIFIED
+from renderer.definition.model import Shown
+
 DICT_ATTRIBUTES = frozenset(dir(dict))     # `d.items` is still the method, as Jinja has it
 OPTION_LISTS = 1024                        # distinct lists kept: the YAML's lists, cities' banks, a region's levels
 
@@ -39,19 +42,20 @@ class PageEnvironment(Environment):
 
 
 @lru_cache(maxsize=OPTION_LISTS)
-def _option_list(options: tuple[Any, ...], valued: bool) -> tuple[str, tuple[str, ...], tuple[str, ...],
-                                                                  dict[Any, list[int]]]:
-    """The list's tags joined; each option's tag as shown and as chosen; where each option stands in the list."""
-    shown: list[str] = []
+def _option_list(options: tuple[Any, ...], valued: bool, shown: Callable[[Any], Any] | None = None,
+                 ) -> tuple[str, tuple[str, ...], tuple[str, ...], dict[Any, list[int]]]:
+    """The list's tags joined; each option's tag as shown and as chosen; where each option stands in the list.
+    `shown` gives an option's text in the page's language; its value stays as the forms have it."""
+    shown_tags: list[str] = []
     chosen: list[str] = []
     where: dict[Any, list[int]] = {}
     for i, option in enumerate(options):
-        text = escape(option)
-        value = f' value="{text}"' if valued else ""
-        shown.append(f"<option{value}>{text}</option>")
+        text = escape(shown(option) if shown is not None else option)
+        value = f' value="{escape(option)}"' if valued or text != escape(option) else ""
+        shown_tags.append(f"<option{value}>{text}</option>")
         chosen.append(f"<option{value} selected>{text}</option>")
         where.setdefault(option, []).append(i)
-    return "".join(shown), tuple(shown), tuple(chosen), where
+    return "".join(shown_tags), tuple(shown_tags), tuple(chosen), where
 
 
 # A service line (12333, 12345) or a landline with its area code (020-83528957), not inside a longer number.
@@ -65,18 +69,19 @@ def tel_links(text: Any) -> Markup:
                                    escaped))
 
 
-def option_tags(options: Iterable[Any], chosen: Any, valued: bool = True) -> Markup:
+def option_tags(options: Iterable[Any], chosen: Any, valued: bool = True,
+                shown: Callable[[Any], Any] | None = None) -> Markup:
     """`<option value="o">o</option>` for each option (without `valued`, `<option>o</option>`, the text being the
-    value), every one equal to `chosen` marked selected. A long list (民族, a city's banks) is escaped and joined
-    once; each page only swaps in the chosen tags."""
-    joined, shown, selected, where = _option_list(tuple(options), valued)
+    value), every one equal to `chosen` marked selected; `shown` gives the text in the page's language. A long list
+    (民族, a city's banks) is escaped and joined once per language; each page only swaps in the chosen tags."""
+    joined, shown_tags, selected, where = _option_list(tuple(options), valued, shown)
     try:
         marked = where.get(chosen)
     except TypeError:       # a choice that cannot be a key equals no option
         marked = None
     if not marked:
         return Markup(joined)
-    tags = list(shown)
+    tags = list(shown_tags)
     for i in marked:
         tags[i] = selected[i]
     return Markup("".join(tags))
@@ -118,19 +123,39 @@ class StitchingLoader(BaseLoader):
         return source.replace(FIELD_INCLUDE, inline), filename, lambda: all(c is None or c() for c in checks)
 
 
+class TranslatingLoader(BaseLoader):
+    """The loader, each template's text in one language: its source converted once, when it is compiled. OpenCC
+    changes Han characters only, and Jinja's own syntax is ASCII, so tags and expressions come through as written."""
+
+    def __init__(self, loader: BaseLoader, convert: Callable[[str], str]) -> None:
+        self.loader, self.convert = loader, convert
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        return self.convert(source), filename, uptodate
+
+
 def in_place(widget: str) -> bool:
     """Whether a widget template renders the same written out in page.html's loop as included: it names no loop,
     block, macro or import, and sets nothing the loop's body uses after it."""
     return not _NOT_IN_PLACE.search(widget) and not set(_SETS.findall(widget)) & PAGE_NAMES
 
 
-def page_environment(loader: BaseLoader, reload: bool = False) -> PageEnvironment:
+def page_environment(loader: BaseLoader, reload: bool = False, language: str = SIMPLIFIED) -> PageEnvironment:
     """The environment; without `reload`, every template is compiled now and never looked at on disk again."""
     # Every template is HTML (only *.html are listed below): autoescape is on, not decided per context by name.
     env = PageEnvironment(loader=StitchingLoader(loader), autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=reload,
                           cache_size=-1)
     env.filters["option_tags"] = option_tags
     env.filters["tel_links"] = tel_links
+    env.globals["lang"] = language
+    # A value from the forms' data as shown (`show`), a label made of data (`say`): a journey's page brings its
+    # language's (renderer/journey/view.py); other pages show them as written.
+    env.globals["show"] = Shown()
+    env.globals["say"] = str
     if not reload:
         for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
             env.get_template(name)

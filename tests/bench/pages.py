@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from renderer.definition.languages import HONG_KONG, SIMPLIFIED
 from tests.bench.report import PROBLEMS, add, step, timed
 from tests.bench.walk import JOURNEY, PERSON_ID, WalkBroken, Walker, snippet, walk_to_details
 
@@ -84,17 +85,17 @@ def bench_details() -> None:
             add("details Engine.show (no HTTP, no template)", timed(show, REQUESTS, check_view(200)))
             add("details Engine.post (no HTTP, no template)", timed(engine_post, REQUESTS, check_view(422)))
 
-            templates = app.state.templates
             view = engine.post(identity, journey, "details", engine_form)
-            template = templates.get_template("page.html")
+            for code, name in ((SIMPLIFIED, ""), (HONG_KONG, ", 繁體 zh-Hant-HK")):
+                template = app.state.templates[code].get_template("page.html")
 
-            def render() -> str:
-                return template.render({"request": None, "csrf": walker.csrf, "signed_in": identity,
-                                        "journey": view.journey, "page": view.page, **view.data})
+                def render(template: Any = template, code: str = code) -> str:
+                    return template.render({"request": None, "csrf": walker.csrf, "signed_in": identity,
+                                            "journey": view.journey, "page": view.page, **view.data_in(code)})
 
-            try:
-                render()
-            except Exception as exc:  # noqa: BLE001 - the template may need a real Request; then this row is skipped
-                step(f"template render alone skipped: {type(exc).__name__}: {exc}")
-            else:
-                add("details page.html render alone (Jinja2)", timed(render, REQUESTS))
+                try:
+                    render()
+                except Exception as exc:  # noqa: BLE001 - the template may need a real Request; then this row is skipped
+                    step(f"template render alone skipped: {type(exc).__name__}: {exc}")
+                else:
+                    add(f"details page.html render alone (Jinja2{name})", timed(render, REQUESTS))

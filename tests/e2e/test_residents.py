@@ -36,6 +36,14 @@ pytestmark = pytest.mark.e2e
 SUCCESS_TEXT = "您已成功提交申请,您可前往广东人社APP或粤省事小程序【制卡进度查询】查看当前业务的办理进度"
 
 
+def read_in_simplified(page: Page) -> None:
+    """They read Traditional Chinese until they choose (their resident type's language, tests/e2e/test_languages.py);
+    these tests follow the journey's rules in the manual's words, so they choose 简体 at the foot of the page."""
+    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh-Hant-(HK|TW)$"))
+    page.get_by_role("button", name="简体").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+
 def document_choice(page: Page, label: str) -> None:
     """上传材料: tick one of the documents offered; the page refreshes to ask for that document's sides. A radio
     already ticked (the first document is, at first) fires no change, so no refresh is waited for."""
@@ -109,6 +117,7 @@ def photo_details_and_branch(page: Page, id_type: str, phone: str, city: str, di
 
 def test_chen_zhiming_applies_with_his_hong_kong_residence_permit(page: Page, id_card_images: dict[str, Path]) -> None:
     sign_in(page, "810000199203082010")
+    read_in_simplified(page)
     start_adult(page)
     check_eligibility(page, "深圳市")
 
@@ -132,6 +141,7 @@ def test_chen_zhiming_applies_with_his_hong_kong_residence_permit(page: Page, id
 
 def test_he_jiajun_applies_with_his_macau_travel_permit(page: Page, id_card_images: dict[str, Path]) -> None:
     sign_in(page, "820000198901011110")
+    read_in_simplified(page)
     start_adult(page)
     check_eligibility(page, "珠海市")
 
@@ -179,6 +189,7 @@ def test_he_jiajun_applies_with_his_macau_travel_permit(page: Page, id_card_imag
 
 def test_lin_yating_applies_with_her_taiwan_travel_permit(page: Page, id_card_images: dict[str, Path]) -> None:
     sign_in(page, "830000199506173028")
+    read_in_simplified(page)
     start_adult(page)
     check_eligibility(page, "广州市")
 

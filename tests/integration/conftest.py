@@ -92,7 +92,7 @@ class Citizen:
                          "documents.id_card.1": ("b.jpg", image, "image/jpeg")})
         self.post("/j/adult/photo", {"_action": "button:0", "photo.consent": "1"})
         self.post("/j/adult/details", {"_action": "field:phone:send", "phone": "13600002819"})
-        code = re.search(r"验证码为(\d{6})", self.last.text).group(1)
+        code = re.search(r"(?:验证码为|驗證碼為)(\d{6})", self.last.text).group(1)
         self.post("/j/adult/details", {**DETAILS, "phone.code": code})
         if until == "pickup":
             assert self.last.url.path == "/j/adult/pickup", (self.last.url, self.errors())
@@ -119,7 +119,7 @@ class Citizen:
         self.post("/j/minor/photo", {"_action": "field:photo:fetch", "photo.receipt": "GZ2023080100533"})
         self.post("/j/minor/photo", {"_action": "button:0", "photo.receipt": "GZ2023080100533"})
         self.post("/j/minor/details", {"_action": "field:phone:send", "phone": "13977778888"})
-        code = re.search(r"验证码为(\d{6})", self.last.text).group(1)
+        code = re.search(r"(?:验证码为|驗證碼為)(\d{6})", self.last.text).group(1)
         details = {k: v for k, v in DETAILS.items() if not k.startswith("id_")}
         self.post("/j/minor/details", {**details, "phone": "13977778888", "phone.code": code, "occupation": "其他人员"})
         self.post("/j/minor/pickup", {"_action": "button:0", "pickup_method": "网点领卡", "branch": "gz-lw-zhanqianlu"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from renderer.definition.languages import SIMPLIFIED
 from tests.integration.conftest import Citizen
 
 
@@ -17,7 +18,7 @@ def _on_event_loop() -> bool:
 
 
 def test_journey_pages_render_off_the_event_loop(app: Any, citizen: Citizen) -> None:
-    templates = app.state.templates
+    templates = app.state.templates[SIMPLIFIED]
     original, rendered = templates.TemplateResponse, []
 
     def recording(request: Any, name: str, context: dict[str, Any], **kwargs: Any) -> Any:

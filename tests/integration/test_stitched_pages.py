@@ -9,6 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from starlette.templating import Jinja2Templates
 from starlette.testclient import TestClient
 
+from renderer.definition.languages import SIMPLIFIED
 from renderer.web.app import create_app, templates
 from renderer.web.config import ROOT
 from renderer.web.templating import FIELD_INCLUDE, PageEnvironment, in_place
@@ -36,8 +37,9 @@ def _same(html: str) -> str:
 
 def test_every_page_in_every_state_renders_as_with_includes(database: Path) -> None:
     app = create_app(settings_for(database), preview=True)
-    stitched, included = app.state.templates, Jinja2Templates(env=_included())
-    env = stitched.env
+    stitched = app.state.templates
+    included = {code: Jinja2Templates(env=_included()) for code in stitched}
+    env = stitched[SIMPLIFIED].env
     source = env.loader.get_source(env, "page.html")[0]
     widgets = [name for name in env.loader.list_templates() if name.startswith("widgets/")]
     assert sorted(re.findall(r'item\.template == "(widgets/[^"]+)"', source)) == sorted(widgets)   # all written out

@@ -144,11 +144,11 @@ def test_hong_kong_resident_chooses_a_document_and_may_only_collect_at_a_branch(
     citizen.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
     citizen.post(str(citizen.last.url), {"result": "pass"})
     citizen.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": "深圳市"})
-    page = citizen.get("/j/adult/documents").text
-    assert "香港居民来往内地通行证" in page and "香港居民居住证" in page
-    assert "身份证国徽面" not in page
+    page = citizen.get("/j/adult/documents").text       # in Traditional Chinese, his resident type's language
+    assert "香港居民來往內地通行證" in page and "香港居民居住證" in page
+    assert "身份證國徽面" not in page
     citizen.post("/j/adult/documents", {"_action": "button:0", "documents.choice": "hk_residence"})
-    assert "请按要求上传证件照片" in citizen.errors()
+    assert "請按要求上傳證件照片" in citizen.errors()
     assert 'name="documents.hk_residence.0"' in citizen.last.text
     details = citizen.client.get("/j/adult/details")
     assert details.url.path == "/j/adult/documents"    # cannot skip ahead
@@ -158,14 +158,15 @@ def test_hong_kong_resident_chooses_a_document_and_may_only_collect_at_a_branch(
                         "documents.hk_residence.1": ("b.jpg", image, "image/jpeg")})
     assert citizen.last.url.path == "/j/adult/photo"
     citizen.post("/j/adult/photo", {"_action": "button:0", "photo.consent": "1"})
-    assert "证件有效期是否为长期" not in citizen.last.text      # no 长期 option for HK residents
+    assert "證件有效期是否為長期" not in citizen.last.text      # no 长期 option for HK residents
     citizen.post("/j/adult/details", {"_action": "field:phone:send", "phone": "13822223333"})
-    code = re.search(r"验证码为(\d{6})", citizen.last.text).group(1)
+    code = re.search(r"驗證碼為(\d{6})", citizen.last.text).group(1)
     citizen.post("/j/adult/details", {**DETAILS, "phone": "13822223333", "phone.code": code, "bank": "中国银行"})
     assert citizen.last.url.path == "/j/adult/pickup", citizen.errors()
-    assert ">邮寄到付<" not in citizen.last.text
+    assert 'value="网点领卡"' in citizen.last.text and "網點領卡<" in citizen.last.text    # shown; the value as stored
+    assert 'value="邮寄到付"' not in citizen.last.text
     citizen.post("/j/adult/pickup", {"_action": "button:0", "pickup_method": "邮寄到付"})
-    assert "请从列表中选择领卡方式" in citizen.errors()
+    assert "請從列表中選擇領卡方式" in citizen.errors()
 
 
 def test_guardian_application_carries_both_guardian_and_child(citizen: Citizen, app: Any) -> None:

@@ -38,6 +38,8 @@ DOCUMENTS = "tests/unit/widgets/test_documents.py"
 BEHAVIOUR = "tests/unit/docs/test_reference_behaviour.py"
 MEANING = "tests/unit/definition/test_meaning.py"
 BRANCH = "tests/unit/widgets/test_widgets.py::test_branch_must_belong_to_the_issuing_city"
+SWITCH = "tests/integration/test_language_switch.py"
+TRANSLATE = "tests/unit/definition/test_translate.py"
 
 
 def broken(name: str) -> str:
@@ -191,6 +193,13 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "data:residents.*.online": (f"{E2E_ADULT}::test_foreigner_is_told_online_is_not_supported",),
     "data:residents.*.refusal": (f"{E2E_ADULT}::test_foreigner_is_told_online_is_not_supported",),
     "data:residents.*.nationality": (CONFIRM,),
+    "data:residents.*.language": (f"{SWITCH}::test_each_resident_type_reads_its_own_language_until_they_choose",
+                                  f"{TRANSLATE}::test_each_resident_type_names_a_known_language", HONG_KONG),
+    "data:translations": (f"{TRANSLATE}::test_an_override_of_real_words_is_used",
+                          f"{TRANSLATE}::test_lint_refuses_an_override_of_words_no_text_has"),
+    "data:translations.zh-Hant-HK": (f"{TRANSLATE}::test_the_real_forms_are_converted_with_their_overrides",
+                                     f"{TRANSLATE}::test_an_unknown_language_in_the_overrides_is_refused"),
+    "data:translations.zh-Hant-TW": (f"{TRANSLATE}::test_the_real_forms_are_converted_with_their_overrides",),
     "data:residents.*.allows_longterm_id": (f"{BEHAVIOUR}::test_allows_longterm_id_decides_whether_the_question_is_asked",),
     "data:residents.*.pickup_methods": (HONG_KONG,),
     "data:residents.*.documents": (HONG_KONG, "tests/e2e/test_residents.py::test_chen_zhiming_applies_with_his_hong_kong_residence_permit"),

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from renderer.web.templating import PageEnvironment, page_environment
+from renderer.definition.languages import HONG_KONG, LANGUAGES, Converter
+from renderer.web.templating import PageEnvironment, TranslatingLoader, page_environment
 
 
 def _folder(tmp_path: Path, text: str) -> FileSystemLoader:
@@ -93,3 +94,13 @@ def test_phone_numbers_in_a_text_become_tel_links_and_the_rest_stays_escaped() -
     assert shown.endswith("&lt;b&gt;")
     for not_a_phone in ("申请编号 SB20261203123337", "2026-12-03", "天河路1233号", "440106199001012333"):
         assert "tel:" not in str(tel_links(not_a_phone)), not_a_phone
+
+
+def test_a_template_in_traditional_chinese_is_converted_once_with_its_tags_as_written(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "page.html").write_text('{% if label == "x" %}返回首页{% endif %}{{ "请选择" }}|{{ name }}', encoding="utf-8")
+    loader = TranslatingLoader(FileSystemLoader(str(folder)), Converter(LANGUAGES[HONG_KONG]).plain)
+    env = page_environment(loader, language=HONG_KONG)
+    assert env.get_template("page.html").render(label="x", name="汉族") == "返回首頁請選擇|汉族"   # a value stays
+    assert env.globals["lang"] == HONG_KONG
