@@ -107,7 +107,7 @@ def test_switching_on_a_journey_page_keeps_what_was_chosen_there(browser: Citize
     shown = browser.post("/j/adult/pickup/refresh", {"_csrf": csrf, "pickup_method": "网点领卡",
                                                       "_language": "zh-Hant"})
     assert shown.url.path == "/j/adult/pickup" and lang(shown) == "zh-Hant-HK"
-    assert '<option value="网点领卡" selected>網點領卡</option>' in shown.text
+    assert re.search(r'<input type="radio" name="pickup_method" value="网点领卡" checked[^>]*> 網點領卡</label>', shown.text)
 
 
 def _walk_and_submit(database: Path, language: str | None) -> dict[str, Any]:

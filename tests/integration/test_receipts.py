@@ -97,7 +97,8 @@ def test_another_citizens_receipt_is_not_found(citizen: Citizen, app: Any, clien
     citizen.sign_in(ZHAO_MIN)                     # someone else on the same browser
     for url in (f"/receipts/{reference}", f"/receipts/{reference}.pdf", "/receipts/SB0"):
         answer = citizen.client.get(url)
-        assert answer.status_code == 404 and "未找到该申请的回执" in answer.text and reference not in answer.text
+        main = answer.text[answer.text.find("<main"):answer.text.find("</main>")]
+        assert answer.status_code == 404 and "未找到该申请的回执" in main and reference not in main
 
 
 def test_a_rejection_resubmitting_cannot_fix_is_explained_with_12333_and_no_resubmit(client: TestClient) -> None:
@@ -126,3 +127,18 @@ def _walk_with_phone(citizen: Citizen, phone: str) -> None:
         citizen.walk_to_confirm()
     finally:
         citizen.post = post          # type: ignore[method-assign]
+
+
+def test_in_traditional_chinese_the_advice_status_and_receipt_are_converted(citizen: Citizen, app: Any) -> None:
+    _submitted(citizen)
+    reference = _reference(app)
+    citizen.client.cookies.set("yss_lang", "zh-Hant")
+    result = _text(citizen.get("/j/adult/result/submitted").text)
+    assert "申請編號" in result and "接下來" in result and reference in result
+    status = _text(citizen.get("/status").text)
+    assert "製卡進度查詢" in status and "已受理" in status
+    receipt = citizen.get(f"/receipts/{reference}")
+    assert 'lang="zh-Hant-HK"' in receipt.text and "社保卡申領回執" in receipt.text and "網點領卡" in receipt.text
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(citizen.client.get(
+        f"/receipts/{reference}.pdf").content)).pages)
+    assert "申領人" in text and reference in text
