@@ -15,10 +15,12 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from playwright.sync_api import Page
 
-from tests.a11y.axe import described, violations
+from tests.a11y.axe import described, results
 
 SHAPE = """() => {
   const parts = [document.title];
@@ -30,7 +32,7 @@ SHAPE = """() => {
   return parts.join('|');
 }"""
 
-UNDECIDED = """async () => {
+UNDECIDED = """async (targets) => {
   // An icon's glyph (✕) is judged as a graphic (WCAG 1.4.11, 3:1) against the first opaque background behind it.
   const rgb = c => c.match(/[\\d.]+/g).map(Number);
   const lum = c => { const [r, g, b] = rgb(c).slice(0, 3).map(v => v / 255)
@@ -42,16 +44,14 @@ UNDECIDED = """async () => {
     return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
   };
   const modal = document.querySelector('dialog:modal');
-  const r = await axe.run(modal || document, {runOnly: {type: 'rule', values: ['color-contrast']},
-                                              resultTypes: ['incomplete']});
   const out = [];
-  for (const v of r.incomplete) for (const n of v.nodes) {
-    const el = document.querySelector(n.target.join(' '));
-    if (!el) continue;
+  for (const target of targets) {
+    const el = document.querySelector(target);
+    if (!el || (modal && !modal.contains(el))) continue;
     el.scrollIntoView({block: 'center'});
     const again = await axe.run(el, {runOnly: {type: 'rule', values: ['color-contrast']}});
     const judged = again.violations.concat(again.incomplete).flatMap(x => x.nodes)
-      .filter(m => m.target.join(' ') === n.target.join(' '));
+      .filter(m => m.target.join(' ') === target);
     for (const m of judged) {
       const checks = m.any.concat(m.all);
       if (checks.some(c => c.data && c.data.messageKey === 'nonBmp') && iconContrast(el) >= 3) continue;
@@ -153,6 +153,7 @@ class Sweep:
         self.nodes: Counter[str] = Counter()
         self.done: set[str] = set()
         self.seconds = 0.0
+        self.timing = False             # inside timed(): its time is counted there
 
     def once(self, key: str) -> bool:
         """True the first time a key is asked for in this session (an extra state to bring about only once)."""
@@ -161,17 +162,27 @@ class Sweep:
         self.done.add(key)
         return True
 
+    @contextmanager
+    def timed(self) -> Iterator[None]:
+        """Counts the time of a step taken for the sweep only (an error state brought about) with the checks'."""
+        start, self.timing = time.perf_counter(), True
+        try:
+            yield
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.timing = False
+
     def check(self, page: Page, state: str) -> list[str]:
         """The problems of the page as it is now, one line each; [] when clean or when this state was checked."""
-        start = time.perf_counter()
+        start = time.perf_counter() if not self.timing else None
         shape = hashlib.sha256(page.evaluate(SHAPE).encode()).hexdigest()
         if shape in self.seen:
-            self.seconds += time.perf_counter() - start
+            self.seconds += time.perf_counter() - start if start is not None else 0.0
             return []
         self.seen.add(shape)
         self.states += 1
         found = problems(page)
-        self.seconds += time.perf_counter() - start
+        self.seconds += time.perf_counter() - start if start is not None else 0.0
         for rule, count in found[1].items():
             self.nodes[rule] += count
         return [f"{state} ({page.title()}, {page.url}):\n{found[0]}"] if found[0] else []
@@ -180,15 +191,17 @@ class Sweep:
         total = sum(self.nodes.values())
         rules = ", ".join(f"{rule} {count}" for rule, count in self.nodes.most_common())
         return (f"axe: {self.states} states swept, {total} violations" + (f" ({rules})" if rules else "")
-                + f"; {self.seconds:.0f} s in the checks")
+                + f"; {self.seconds:.0f} s added to the walks")
 
 
 def problems(page: Page) -> tuple[str, Counter[str]]:
     """axe's violations, contrast it could not decide, small targets and controls hidden when focused."""
-    found = violations(page)
+    axe = results(page)
+    found = axe["violations"]
     lines = [described(found)] if found else []
     count: Counter[str] = Counter({v["id"]: len(v["nodes"]) for v in found})
-    for node in page.evaluate(UNDECIDED):
+    undecided = [n["target"] for v in axe["incomplete"] if v["id"] == "color-contrast" for n in v["nodes"]]
+    for node in page.evaluate(UNDECIDED, undecided) if undecided else []:
         rule = "color-contrast" if node["decided"] else "color-contrast-undecided"
         count[rule] += 1
         lines.append(f"  serious {rule}: {node['summary']} at {node['target']}")

@@ -424,9 +424,10 @@ def sign_in_as(page: Page, base: str, persona: dict[str, Any], look: Looks) -> N
     page.goto(base + "/login")
     look("login")
     if SWEEP.once("login error"):             # 登录 pressed with no number: the page's error state
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_label("证件号码")).to_have_attribute("aria-invalid", "true")
-        look("login error")
+        with SWEEP.timed():
+            page.get_by_role("button", name="登录").click()
+            expect(page.get_by_label("证件号码")).to_have_attribute("aria-invalid", "true")
+            look("login error")
     page.get_by_label("证件号码").fill(persona["id"])
     page.get_by_role("button", name="登录").click()
 
@@ -442,11 +443,12 @@ def error_state(page: Page, journey: Journey, definition: PageDef, look: Looks) 
     button = page.get_by_role("main").get_by_role("button", name=forward.label, exact=True)
     if not button.is_enabled() or not SWEEP.once(f"{journey.id}/{definition.id} empty"):
         return
-    url = page.url
-    with page.expect_navigation():
-        button.click()
-    look(f"{definition.id} pressed empty")
-    page.goto(url)
+    with SWEEP.timed():
+        url = page.url
+        with page.expect_navigation():
+            button.click()
+        look(f"{definition.id} pressed empty")
+        page.goto(url)
 
 
 @pytest.mark.parametrize(("journey", "path"), PATHS, ids=[path.id for _, path in PATHS])
