@@ -103,8 +103,9 @@ def refused_number(page: Page, message: str | re.Pattern[str], number: str) -> N
     expect(heading(page, "申领资格校验")).to_be_visible()
     number_field = field(page, "证件号码")
     expect(number_field).to_have_accessible_description(message)
-    expect(page.get_by_text(message, exact=True) if isinstance(message, str)
-           else page.get_by_text(message)).to_be_visible()
+    # .last: the error summary's link says it first (证件号码:…), the text next to the field comes after
+    expect((page.get_by_text(message, exact=True) if isinstance(message, str)
+            else page.get_by_text(message)).last).to_be_visible()
     expect(number_field).to_have_value(number)
     expect(field(page, "申领人姓名")).not_to_have_value("")
 
