@@ -2,13 +2,17 @@
 not hold the product to (targets of 44×44 CSS px, a focused control not hidden under a sticky bar), and counted for
 the summary at the end of the run.
 
-A state is known by its page title and the shape of its document (elements, roles, classes, open dialogs, invalid
-fields), not by the text in it: the same state reached by two routes is checked once.
+A state is known by its page title, the title of an open dialog and the shape of its document (elements, roles,
+classes, invalid fields), not by the rest of its text: the same state reached by two routes is checked once.
 
 axe answers colour contrast "incomplete" when it cannot tell the background, mostly text under a sticky bar. Such
 text is scrolled to the middle of the screen and judged again; what axe still cannot judge counts as a violation
 (`color-contrast-undecided`), so contrast is never passed by not looking. Behind an open modal dialog the page is
 inert and is judged in its own state, without the dialog.
+
+Planting a fault to see the sweep catch it: a `style` attribute is dropped by the product's CSP (style-src 'self'), so
+`<p style="color:#aaa">` shows in the page's ink and is rightly not reported; set colours through the CSSOM
+(`element.style.color = ...`), as tests/e2e/test_a11y_sweep.py does.
 """
 from __future__ import annotations
 
@@ -23,7 +27,8 @@ from playwright.sync_api import Page
 from tests.a11y.axe import described, results
 
 SHAPE = """() => {
-  const parts = [document.title];
+  const dialog = document.querySelector('dialog[open] h2');
+  const parts = [document.title, dialog ? dialog.textContent : ''];
   for (const e of document.body.querySelectorAll('*')) {
     parts.push([e.tagName, e.getAttribute('class') || '', e.getAttribute('role') || '', e.getAttribute('type') || '',
                 e.hasAttribute('open') ? 'open' : '', e.getAttribute('aria-invalid') || '',
