@@ -29,6 +29,18 @@
     var summary = root.querySelector(".error-summary");
     if (summary && !document.querySelector("dialog[open]")) summary.focus();
   }
+  // An error summary's link names a field; focus goes to the field's first control (a fieldset, as 常住地区's, takes none).
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest(".error-summary a[href^='#']");
+    var field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) return;
+    var control = field.matches(CONTROLS) && usable(field) ? field
+      : Array.prototype.slice.call(field.querySelectorAll(CONTROLS)).filter(usable)[0];
+    if (!control) return;
+    e.preventDefault();
+    control.focus({ preventScroll: true });
+    (field.closest(".field") || field).scrollIntoView({ block: "center" });
+  });
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-close-dialog]");
     if (!b) return;

@@ -166,8 +166,8 @@ def _page_data(ev: Evaluation, page: Page, feedback: Feedback, link_url: LinkUrl
         popup = {"title": spec.title, "text": said(fill(ev.journey.popups[feedback.popup].text, env)),
                  "buttons": buttons}
     labels = {f.id: f.label for f in page.fields}
-    # The summary names the fields only: each message is shown once, next to its field.
-    summary = [{"id": fid, "text": labels.get(fid, "")} for fid in feedback.errors]
+    # Each link says what is wrong (民族:请选择民族): a screen reader's list of links is read out of context.
+    summary = [{"id": fid, "label": labels.get(fid, ""), "message": message} for fid, message in feedback.errors.items()]
     confirm = []
     if page.is_confirm:
         confirm = confirm_rows(ev, page)

@@ -25,12 +25,19 @@ def axe_source() -> str:
 
 def violations(page: Page) -> list[dict[str, Any]]:
     """axe's violations on the page as it is now: each with its rule id, impact, help and the nodes' selectors."""
+    return results(page)["violations"]
+
+
+def results(page: Page) -> dict[str, list[dict[str, Any]]]:
+    """axe's violations and the rules it could not decide ("incomplete"), in one run, shaped as violations()."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source())      # evaluated, not a <script>: the product's CSP refuses inline scripts
-    found: list[dict[str, Any]] = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}))"
-        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}))", TAGS)
+    found: dict[str, list[dict[str, Any]]] = page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations', 'incomplete']});"
+        " const shape = vs => vs.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));"
+        " return {violations: shape(r.violations), incomplete: shape(r.incomplete)}; }", TAGS)
     return found
 
 

@@ -418,3 +418,12 @@ def use_receipt_photo(page: Page, receipt: str) -> None:
     expect(page.get_by_role("img", name="回执号相片")).to_be_visible()
     expect(page.get_by_role("button", name="使用相片")).to_be_enabled()
     page.get_by_role("button", name="使用相片").click()
+
+
+# ------------------------------------------------------------------ the accessibility sweep's figures
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """`axe: N states swept, M violations`, when any walk checked a state (tests/a11y/sweep.py)."""
+    from tests.a11y.sweep import SWEEP
+    if SWEEP.states:
+        terminalreporter.write_line(SWEEP.summary())

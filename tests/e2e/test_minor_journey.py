@@ -114,8 +114,9 @@ def refused_number(page: Page, message: str | re.Pattern[str], number: str) -> N
     # described by what the box wants (申领人的18位证件号码) and by the message
     expect(number_field).to_have_accessible_description(re.compile(re.escape(message)) if isinstance(message, str)
                                                         else message)
-    expect(page.get_by_text(message, exact=True) if isinstance(message, str)
-           else page.get_by_text(message)).to_be_visible()
+    # .last: the error summary's link says it first (证件号码:…), the text next to the field comes after
+    expect((page.get_by_text(message, exact=True) if isinstance(message, str)
+            else page.get_by_text(message)).last).to_be_visible()
     expect(number_field).to_have_value(number)
     expect(field(page, "申领人姓名")).not_to_have_value("")
 

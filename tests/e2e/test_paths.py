@@ -31,6 +31,7 @@ from renderer.definition.loader import load_or_raise
 from renderer.definition.model import Button, Definition, Journey
 from renderer.definition.model import Page as PageDef
 from renderer.tools.paths import JourneyPath, journey_paths
+from tests.a11y.sweep import SWEEP, Looks
 from tests.e2e.conftest import field, heading, htmx_swap, read_sms_code, serve
 
 pytestmark = pytest.mark.e2e
@@ -208,8 +209,8 @@ def jpeg(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Robot:
     """Fills whatever the page shows, by role and label, from the route's answers and the persona's samples."""
 
-    def __init__(self, page: Page, journey: Journey, path: JourneyPath, walk: Walk, jpeg: Path) -> None:
-        self.page, self.journey, self.walk, self.jpeg = page, journey, walk, jpeg
+    def __init__(self, page: Page, journey: Journey, path: JourneyPath, walk: Walk, jpeg: Path, look: Looks) -> None:
+        self.page, self.journey, self.walk, self.jpeg, self.look = page, journey, walk, jpeg, look
         self.values = {**SAMPLES, **walk.persona.get("samples", {}), **walk.samples}
         for field_id, value in path.answers.items():      # the route's own answers come first
             self.values[label_of(journey, field_id)] = value
@@ -228,6 +229,7 @@ class Robot:
         page, main = self.page, self.main
         notice = page.get_by_role("alertdialog")
         if notice.count():                    # a notice a field shows (邮寄温馨提醒): read it
+            self.look(f"notice on {page_id}")
             with htmx_swap(page):
                 notice.get_by_role("button").last.click()
             expect(page.get_by_role("alertdialog")).to_have_count(0)
@@ -294,6 +296,7 @@ class Robot:
                 main.get_by_role("button", name="选择", exact=True).click()
             dialog = page.get_by_role("dialog")
             expect(dialog).to_be_visible()
+            self.look(f"branch picker on {page_id}")
             with htmx_swap(page):
                 dialog.get_by_role("listitem").first.get_by_role("button").click()
             expect(page.get_by_role("dialog")).to_have_count(0)
@@ -362,22 +365,24 @@ class Robot:
 
 # ------------------------------------------------------------------ the walk
 
-def press(page: Page, label: str, face: str) -> None:
+def press(page: Page, label: str, face: str, look: Looks) -> None:
     """Press a page's button (a full form post); answer the face check and a confirming popup if they come."""
     with page.expect_navigation():
         page.get_by_role("main").get_by_role("button", name=label, exact=True).click()
     if heading(page, FACE_PAGE).count():
+        look("face check")
         with page.expect_navigation():
             page.get_by_role("button", name=face).click()
 
 
-def enter(page: Page, journey: Journey, robot_for: Any) -> None:
+def enter(page: Page, journey: Journey, robot_for: Any, look: Looks) -> None:
     link, via = entry_to(journey)
     page.get_by_role("link", name=link).click()
     for other, first, button in via:
         expect(heading(page, first.title)).to_be_visible()
+        look(f"{other.id} {first.id}")
         robot_for(other).fill(first.id)
-        press(page, button.label, "模拟核验通过")
+        press(page, button.label, "模拟核验通过", look)
     expect(page.get_by_role("banner").get_by_text(journey.title, exact=True)).to_be_visible()
 
 
@@ -415,35 +420,72 @@ def assert_end(page: Page, journey: Journey, path: JourneyPath) -> None:
         pytest.fail(f"{path.id}: no check written for an end of kind {kind!r} ({end})")
 
 
+def sign_in_as(page: Page, base: str, persona: dict[str, Any], look: Looks) -> None:
+    page.goto(base + "/login")
+    look("login")
+    if SWEEP.once("login error"):             # 登录 pressed with no number: the page's error state
+        with SWEEP.timed():
+            page.get_by_role("button", name="登录").click()
+            expect(page.get_by_label("证件号码")).to_have_attribute("aria-invalid", "true")
+            look("login error")
+    page.get_by_label("证件号码").fill(persona["id"])
+    page.get_by_role("button", name="登录").click()
+
+
+def error_state(page: Page, journey: Journey, definition: PageDef, look: Looks) -> None:
+    """The page's button pressed with its fields left empty (once a session for each page that has fields):
+    the error state is checked, then the page is opened again as it was."""
+    forward = forward_button(definition)
+    ok = forward.on.get("ok")
+    fills = [f for f in definition.fields if f.required is not False and f.kind != "readonly"]
+    if not fills or ok is None or not ok.next:          # nothing to leave empty, or the button ends the journey
+        return
+    button = page.get_by_role("main").get_by_role("button", name=forward.label, exact=True)
+    if not button.is_enabled() or not SWEEP.once(f"{journey.id}/{definition.id} empty"):
+        return
+    with SWEEP.timed():
+        url = page.url
+        with page.expect_navigation():
+            button.click()
+        look(f"{definition.id} pressed empty")
+        page.goto(url)
+
+
 @pytest.mark.parametrize(("journey", "path"), PATHS, ids=[path.id for _, path in PATHS])
 def test_path(page: Page, fresh_server: Any, jpeg: Path, journey: Journey, path: JourneyPath) -> None:
     walk = how_to_cause(journey, path)
     base = fresh_server(walk.failing)
-    page.goto(base + "/login")
-    page.get_by_label("证件号码").fill(walk.persona["id"])
-    page.get_by_role("button", name="登录").click()
+    look = Looks(page)                        # each state on the way, checked for accessibility (tests/a11y)
+    sign_in_as(page, base, walk.persona, look)
     expect(page.get_by_role("link", name=entry_to(journey)[0])).to_be_visible()
+    look("home")
 
     def robot_for(j: Journey) -> Robot:
-        return Robot(page, j, path, walk, jpeg) if j is journey else Robot(page, j, JourneyPath([], {}, {}), walk, jpeg)
+        route = path if j is journey else JourneyPath([], {}, {})
+        return Robot(page, j, route, walk, jpeg, look)
 
-    enter(page, journey, robot_for)
+    enter(page, journey, robot_for, look)
     robot = robot_for(journey)
     last = len(path.pages) - 1
     for index, page_id in enumerate(path.pages):
         definition = page_def(journey, page_id)
         expect(heading(page, definition.title), f"{path.id}: expected page {page_id}").to_be_visible()
+        look(f"{journey.id} {page_id}")
+        error_state(page, journey, definition, look)
         if index < last:
             robot.fill(page_id)
-            press(page, forward_button(definition).label, "模拟核验通过")
+            press(page, forward_button(definition).label, "模拟核验通过", look)
             continue
         if walk.fill_last:
             robot.fill(page_id)
         button = ending_button(journey, path)
-        press(page, button.label, walk.face)
+        press(page, button.label, walk.face, look)
         if button.confirm:                    # it asks first; its last button goes ahead
             dialog = page.get_by_role("alertdialog")
             expect(dialog).to_contain_text(fixed_part(journey.popups[button.confirm].text))
+            look(f"confirm popup on {page_id}")
             with page.expect_navigation():
                 dialog.get_by_role("button").last.click()
     assert_end(page, journey, path)
+    look(f"end of {path.id}: {path.end['kind']}")
+    look.assert_clean()
