@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
+from tests.a11y.sweep import Looks
 from tests.e2e.conftest import (
     check_eligibility,
     choose,
@@ -202,7 +203,9 @@ def test_zhang_wei_applies_and_changes_to_post(page: Page, id_card_images: dict[
 
 
 def keeps_the_receipt(page: Page, number: str, snap: Callable[[Page, str], None]) -> None:
-    """提交成功 › 制卡进度查询 (the state, from the store) › 查看回执 › 下载回执(PDF); then back to 提交成功."""
+    """提交成功 › 制卡进度查询 (the state, from the store) › 查看回执 › 下载回执(PDF); then back to 提交成功. The status
+    page and the receipt are swept for accessibility like every state of the generated routes (tests/a11y)."""
+    look = Looks(page)
     expect(page.get_by_role("heading", name="接下来")).to_be_visible()
     page.get_by_role("button", name="制卡进度查询").click()
     expect(heading(page, "制卡进度查询")).to_be_visible()
@@ -210,12 +213,14 @@ def keeps_the_receipt(page: Page, number: str, snap: Callable[[Page, str], None]
     expect(card).to_contain_text("已受理")
     expect(page.get_by_role("link", name="12333")).to_have_attribute("href", "tel:12333")
     snap(page, "status")
+    look("制卡进度查询")
     card.get_by_role("link", name="查看回执").click()
     expect(heading(page, "社保卡申领回执")).to_be_visible()
     expect(page.get_by_text(number, exact=True)).to_be_visible()
     expect(page.get_by_text("440106*********235", exact=True).first).to_be_visible()
     expect(page.get_by_role("button", name="打印回执")).to_be_visible()
     snap(page, "receipt")
+    look("回执")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载回执(PDF)").click()
     text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
@@ -223,6 +228,7 @@ def keeps_the_receipt(page: Page, number: str, snap: Callable[[Page, str], None]
     page.go_back()
     page.go_back()
     expect(heading(page, "提交成功")).to_be_visible()
+    look.assert_clean()
 
 
 # ------------------------------------------------------------------ 2. 梁嘉欣: a photo by receipt number

@@ -375,9 +375,16 @@ def press(page: Page, label: str, face: str, look: Looks) -> None:
             page.get_by_role("button", name=face).click()
 
 
-def enter(page: Page, journey: Journey, robot_for: Any, look: Looks) -> None:
+def enter(page: Page, journey: Journey, robot_for: Any, look: Looks, address: str | None = None) -> None:
+    """From home through the journey's entry. With `address`, a journey entered through another one is opened by
+    its address instead: a citizen coming back to it in a new sign-in, whose face check on the other journey's
+    guide no longer holds (a face check passed holds for its sign-in), so this journey's own check is asked."""
     link, via = entry_to(journey)
-    page.get_by_role("link", name=link).click()
+    if address and via:
+        page.goto(address)
+        via = []
+    else:
+        page.get_by_role("link", name=link).click()
     for other, first, button in via:
         expect(heading(page, first.title)).to_be_visible()
         look(f"{other.id} {first.id}")
@@ -464,7 +471,8 @@ def test_path(page: Page, fresh_server: Any, jpeg: Path, journey: Journey, path:
         route = path if j is journey else JourneyPath([], {}, {})
         return Robot(page, j, route, walk, jpeg, look)
 
-    enter(page, journey, robot_for, look)
+    failing_face = walk.face != Walk.face
+    enter(page, journey, robot_for, look, f"{base}/j/{journey.id}" if failing_face else None)
     robot = robot_for(journey)
     last = len(path.pages) - 1
     for index, page_id in enumerate(path.pages):
