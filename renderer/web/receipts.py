@@ -57,7 +57,15 @@ async def _receipt(request: Request) -> dict[str, Any] | Response:
 
 def pdf_of(html: str) -> bytes:
     """The receipt as a PDF (WeasyPrint, Debian's Noto CJK fonts). Nothing is fetched: the page is self-contained."""
+    from PIL import ImageFile
+
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import CSS, HTML  # imported when first asked: it loads Pango, which most workers never need
+    from weasyprint import images as _images  # noqa: F401  (the module that flips the setting, imported now)
+
+    # Importing WeasyPrint turns on Pillow's loading of truncated images for the whole process; uploads must go on
+    # refusing a truncated photo (renderer/uploads), and the receipt draws no image.
+    ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
     def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
         raise ValueError(f"the receipt fetches nothing ({url})")

@@ -6,6 +6,7 @@ import io
 import re
 from typing import Any
 
+from PIL import ImageFile
 from pypdf import PdfReader
 from sqlalchemy import update
 from starlette.testclient import TestClient
@@ -89,6 +90,8 @@ def test_the_receipt_pdf_has_the_same_facts_in_its_text(citizen: Citizen, app: A
     for expected in ("社保卡申领回执", reference, "张*", "440106*********235", "网点领卡", "站前路支行"):
         assert expected in text, (expected, text)
     assert ZHANG not in text and "张伟" not in text
+    # WeasyPrint's import switches Pillow to accept truncated images process-wide: uploads must still refuse them
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
 def test_another_citizens_receipt_is_not_found(citizen: Citizen, app: Any, client: TestClient) -> None:
