@@ -8,25 +8,19 @@ typed), and only ever to a path of this site.
 """
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from renderer.web.htmx import HtmxDetails
+from renderer.web.security import same_site_path
 from renderer.web.sessions import csrf_ok
 
 COOKIE = "yss_care"
 ON = "1"
 LIFETIME_S = 365 * 24 * 3600          # a year: browsers keep a cookie 400 days at most
 THEME = "care"                        # <html data-theme="care">
-MAX_BACK = 2000                       # longer than any of this site's addresses
 FORM_LIMITS = {"max_files": 0, "max_fields": 8, "max_part_size": 4 * 1024}
-# A path of this site: one "/" then not "/" or "\" (browsers read "//x" and "/\x" as another host), and no
-# control characters or spaces (a browser drops tabs and newlines, which could join "/" and "/" again).
-_SAFE_PATH = re.compile(r"^/(?![/\\])[^\x00-\x20\x7f\\]*$")
 
 
 def is_on(request: Request) -> bool:
@@ -41,17 +35,7 @@ def care_switch(request: Request) -> dict[str, str | None]:
     url = request.url
     back = url.path + (f"?{url.query}" if url.query else "") if request.method == "GET" else "/"
     return {"theme": THEME if on else None, "label": "标准版" if on else "关怀版", "next": "0" if on else ON,
-            "back": safe_back(back)}
-
-
-def safe_back(back: object) -> str:
-    """Where the switch returns to: the page it was pressed on when that is a path of this site, else the home page."""
-    if not isinstance(back, str) or len(back) > MAX_BACK or not _SAFE_PATH.match(back):
-        return "/"
-    parts = urlsplit(back)
-    if parts.scheme or parts.netloc:
-        return "/"
-    return back
+            "back": same_site_path(back)}
 
 
 async def switch(request: Request) -> Response:
@@ -61,7 +45,7 @@ async def switch(request: Request) -> Response:
             fields = {key: value for key, value in form.items() if isinstance(value, str)}
     except (MultiPartException, ValueError, KeyError):        # a body that is not a form, or over the limits
         return RedirectResponse("/", status_code=303)
-    back = safe_back(fields.get("back"))
+    back = same_site_path(fields.get("back"))
     in_place = HtmxDetails.of(request).request       # static/care.js: the page stays, only the theme changes
     if not csrf_ok(request, fields):      # a page too old (or another site's form): nothing changes
         return Response(status_code=403) if in_place else RedirectResponse(back, status_code=303)

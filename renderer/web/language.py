@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from renderer.definition.languages import HONG_KONG, LANGUAGES, SIMPLIFIED, TRADITIONAL
 from renderer.definition.model import Definition, Journey
+from renderer.web.security import same_site_path
 
 COOKIE = "yss_lang"
 COOKIE_AGE = 2 * 365 * 24 * 3600          # seconds: a preference, kept like the phone's own language setting
@@ -50,16 +50,6 @@ def remember(response: Response, chosen: Any, https: bool) -> Response:
         response.set_cookie(COOKIE, str(chosen), max_age=COOKIE_AGE, path="/", samesite="lax", secure=https,
                             httponly=True)
     return response
-
-
-def same_site_path(back: Any) -> str:
-    """Where to go back to: a path of this site only (never another host, scheme or `//host`), else the home page."""
-    if not isinstance(back, str) or not back.startswith("/") or back.startswith("//") or "\\" in back:
-        return "/"
-    parts = urlsplit(back)
-    if parts.scheme or parts.netloc or any(ord(c) < 0x20 for c in back):
-        return "/"
-    return back
 
 
 def switched(form: Mapping[str, Any] | None, https: bool) -> Response:

@@ -1,7 +1,27 @@
 """Security headers on every answer (CSRF tokens live with the sessions: renderer/web/sessions.py)."""
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BACK = 2000                       # longer than any of this site's addresses
+# A path of this site: one "/" then not "/" or "\" (browsers read "//x" and "/\x" as another host), and no
+# control characters or spaces (a browser drops tabs and newlines, which could join "/" and "/" again).
+_SAFE_PATH = re.compile(r"^/(?![/\\])[^\x00-\x20\x7f\\]*$")
+
+
+def same_site_path(back: object) -> str:
+    """Where a switch (关怀版, 简体/繁體) returns to: the page it was pressed on when that is a path of this site,
+    else the home page. Never another host, scheme, `//host` or `/\\host`: no open redirect."""
+    if not isinstance(back, str) or len(back) > MAX_BACK or not _SAFE_PATH.match(back):
+        return "/"
+    parts = urlsplit(back)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return back
+
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from renderer.web.care import safe_back
+from renderer.web.security import same_site_path as safe_back
 
 OTHER_SITES = ["https://evil.example/", "http:/evil.example", "//evil.example", "//evil.example/j/adult",
                "/\\evil.example", "\\\\evil.example", "\\/evil.example", "/\t/evil.example", "/\n/evil.example",
