@@ -51,7 +51,7 @@ def _fingerprints() -> dict[str, str]:
     static = ROOT / "static"
     htmx = next(p.name for p in static.glob("htmx-*.js"))
     urls = {name: f"/static/{hashlib.sha256((static / name).read_bytes()).hexdigest()[:12]}/{name}"
-            for name in ("app.css", "app.js", htmx)}
+            for name in ("app.css", "app.js", "picker.js", "upload.js", "care.js", "care.css", htmx)}
     urls["htmx"] = urls.pop(htmx)
     return urls
 
