@@ -73,9 +73,18 @@ def _said(request: Request, text: str) -> str:
 
 
 def current_identity(request: Request) -> Identity | None:
+    """The signed-in citizen of this request's session; worked out once per request (a page asks several times:
+    its language, the top bar, each text made in Python), again only if the session changed meanwhile."""
     session = sessions.session_of(request)
-    identity = request.app.state.services.sign_in.identity(session.owner) if session else None
-    return dataclasses.replace(identity, session=session.id) if identity and session else None
+    if session is None:
+        return None
+    known: Identity | None = getattr(request.state, "identity", None)
+    if known is not None and known.session == session.id:
+        return known
+    identity = request.app.state.services.sign_in.identity(session.owner)
+    if identity is not None:
+        identity = request.state.identity = dataclasses.replace(identity, session=session.id)
+    return identity
 
 
 def redirect(request: Request, url: str) -> Response:
