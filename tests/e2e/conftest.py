@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.served import free_port
 
@@ -69,6 +69,19 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any], browser_n
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "zh-CN",
             "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def phone_page(browser: Browser, context_args: dict[str, Any], base: str, **options: Any) -> Iterator[Page]:
+    """A phone of a test's own on `base` (a module's own server), with `options` for its browser context (no
+    JavaScript …); an uncaught script error in its pages fails the test. For a fixture: `yield from phone_page(…)`."""
+    context = browser.new_context(**{**context_args, "base_url": base, **options})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"script errors in the page: {errors}"
 
 
 # ------------------------------------------------------------------ screenshots for people to look at

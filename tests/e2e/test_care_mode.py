@@ -22,6 +22,7 @@ from tests.e2e.conftest import (
     heading,
     htmx_swap,
     open_adult_guide,
+    phone_page,
     pick_branch,
     serve,
     sign_in,
@@ -118,25 +119,14 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-def _phone(browser: Browser, context_args: dict[str, Any], base: str, **options: Any) -> Iterator[Page]:
-    context = browser.new_context(**{**context_args, "base_url": base, **options})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"script errors in the page: {errors}"
-
-
 @pytest.fixture
 def phone(browser: Browser, browser_context_args: dict[str, Any], own_server: str) -> Iterator[Page]:
-    yield from _phone(browser, browser_context_args, own_server)
+    yield from phone_page(browser, browser_context_args, own_server)
 
 
 @pytest.fixture
 def phone_without_js(browser: Browser, browser_context_args: dict[str, Any], own_server: str) -> Iterator[Page]:
-    yield from _phone(browser, browser_context_args, own_server, java_script_enabled=False)
+    yield from phone_page(browser, browser_context_args, own_server, java_script_enabled=False)
 
 
 def in_care(page: Page) -> None:

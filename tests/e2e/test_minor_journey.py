@@ -111,9 +111,9 @@ def refused_number(page: Page, message: str | re.Pattern[str], number: str) -> N
     """After 资格校验: still on 申领资格校验, the message next to 证件号码, what was typed kept."""
     expect(heading(page, "申领资格校验")).to_be_visible()
     number_field = field(page, "证件号码")
-    # described by what the box wants (申领人的18位证件号码) and by the message
-    expect(number_field).to_have_accessible_description(re.compile(re.escape(message)) if isinstance(message, str)
-                                                        else message)
+    # described by what the box wants, then by the message
+    said = rf"{re.escape(message)}$" if isinstance(message, str) else message.pattern
+    expect(number_field).to_have_accessible_description(re.compile(rf"^请输入申领人的18位证件号码 {said}"))
     # .last: the error summary's link says it first (证件号码:…), the text next to the field comes after
     expect((page.get_by_text(message, exact=True) if isinstance(message, str)
             else page.get_by_text(message)).last).to_be_visible()

@@ -17,7 +17,15 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.bench.photo import phone_like_jpeg
-from tests.e2e.conftest import check_eligibility, heading, serve, sign_in, start_adult, walk_to_confirm
+from tests.e2e.conftest import (
+    check_eligibility,
+    heading,
+    phone_page,
+    serve,
+    sign_in,
+    start_adult,
+    walk_to_confirm,
+)
 
 # Chrome DevTools' "Slow 4G": 150 ms, 1.6 Mbit/s down, 750 kbit/s up (bytes per second for the protocol).
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
@@ -126,14 +134,7 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def phone(browser: Browser, browser_context_args: dict[str, Any], own_server: str) -> Iterator[Page]:
-    context = browser.new_context(**{**browser_context_args, "base_url": own_server})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"script errors in the page: {errors}"
+    yield from phone_page(browser, browser_context_args, own_server)
 
 
 def test_a_5mb_phone_photo_is_on_confirm_within_5s_on_slow_4g(phone: Page, tmp_path: Path) -> None:
