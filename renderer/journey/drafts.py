@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from renderer.journey.evaluation import Draft
+from renderer.journey.submission import SUBMISSION, new_key
 from renderer.store.base import StaleDraft, stored_json
 
 MAX_MERGES = 40       # a save that keeps losing the race this often is refused rather than retried for ever
@@ -97,11 +98,14 @@ class Drafts:
         # the save succeeds); after it, the draft takes this state over, so nothing else holds it.
         state = {**draft.to_json(), "stamps": dict(draft.stamps)}
         stored_state, version, conflicts, attempt = base, draft.version, set(), 0
+        key = new_key()       # the draft's idempotency key, unless what is saved holds one already
         for _ in range(MAX_MERGES):
             _stamp(state, stored_state, (version or 0) + 1)
+            state["facts"] = {SUBMISSION: key, **state["facts"]}
             text = stored_json(state)
             try:
-                new_version = self.store.save_draft(owner, journey, text, version, draft.form_version)
+                new_version = self.store.save_draft(owner, journey, text, version, draft.form_version,
+                                                    submission=state["facts"][SUBMISSION])
                 break
             except StaleDraft:
                 attempt += 1

@@ -136,12 +136,25 @@ class Engine:
         return self.submitting_view(ev, page, application.lease_until is None
                                     or application.lease_until <= submission_now())
 
-    def submitting_view(self, ev: Evaluation, page: Page, interrupted: bool = False) -> PageView:
-        """正在提交: what is happening and what to do; the page looks again by itself until there is a result."""
+    def submitting_view(self, ev: Evaluation, page: Page, interrupted: bool = False,
+                        refused: bool = False) -> PageView:
+        """正在提交: what is happening and what to do; the page looks again by itself until there is a result.
+        `refused`: what this request asked to save was not saved (the answers being sent stay as they are)."""
         view = self.view(ev, page, Feedback())
         view.template, view.status = "submitting.html", 202
-        view.data["interrupted"] = interrupted
+        view.data["interrupted"], view.data["refused"] = interrupted, refused
         return view
+
+    def pending_view(self, identity: Identity, journey: Journey) -> Redirect | PageView:
+        """A save refused because the draft's application is being sent (the store's SubmissionPending, from any
+        request of this journey): 正在提交 on its 信息确认, saying that nothing was saved."""
+        ev = self.evaluate(identity, journey)
+        confirm = next((p for p in ev.journey.pages if p.is_confirm), None)
+        application = submission.current(ev)
+        if confirm is None or application is None:
+            return Redirect(page_url(ev.journey.id, ev.journey.pages[0].id))
+        interrupted = application.lease_until is None or application.lease_until <= submission_now()
+        return self.submitting_view(ev, confirm, interrupted, refused=True)
 
     @_conflicts_shown
     def show(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False,
@@ -271,9 +284,11 @@ class Engine:
             if SERVICES[call.service].interactive:      # done before the calls (verify_done)
                 continue
             outcome = run_call(call, ev, form, ev.journey.id)
-            if outcome.code == submission.SUBMITTING:
-                self.save(ev)
+            if outcome.code == submission.SUBMITTING:      # another request sends it: nothing to save meanwhile
                 return self.submitting_view(ev, page)
+            if outcome.code == submission.STALE:           # another tab changed the answers: show what is stored
+                feedback.message = STALE_CONFIRM
+                return self.view(self.evaluate(ev.identity, ev.journey), page, feedback, edit=edit, status=409)
             if not outcome.ok:
                 break
             if call.keep:
@@ -394,7 +409,4 @@ class Engine:
 
     def view(self, ev: Evaluation, page: Page, feedback: Feedback, edit: bool = False, banner: str | None = None,
              status: int = 200) -> PageView:
-        if page.is_confirm and submission.SUBMISSION not in ev.draft.facts:     # the idempotency key, with the draft
-            submission.token(ev)
-            self.save(ev)
         return page_view(ev, page, feedback, lambda link: link_url(self.definition.journeys, ev, page.id, link), edit, banner, status)

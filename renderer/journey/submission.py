@@ -16,14 +16,23 @@ from renderer.store.base import Application
 
 SUBMISSION = "_submission"      # facts key: the idempotency key of this draft's application
 SUBMITTING = "submitting"       # outcome code: another request is sending it; show 正在提交
-STATUS_OF = {"ok": "accepted", "rejected": "rejected"}      # any other answer: failed (nothing was received)
+STALE = "stale"                 # outcome code: another tab changed the answers since this 信息确认 was read
+HELD = "has_application"        # outcome code: the applicant holds another card (one person, one card)
+# the province's answer → the application's state; any other answer: failed (nothing was received)
+STATUS_OF = {"ok": "accepted", "rejected": "rejected", HELD: "rejected"}
+
+
+def new_key() -> str:
+    """An idempotency key: made with the draft (renderer/journey/drafts.py), never taken from a form."""
+    return secrets.token_urlsafe(24)
 
 
 def token(ev: Evaluation) -> str:
-    """This draft's idempotency key, made when the confirm page is first shown."""
+    """This draft's idempotency key. A draft gets one when it is first saved (every save is a POST's); a draft
+    stored without one gets it here, and the claim's draft version check keeps two tabs from both using theirs."""
     found = ev.draft.facts.get(SUBMISSION)
     if not found:
-        found = ev.draft.facts[SUBMISSION] = secrets.token_urlsafe(24)
+        found = ev.draft.facts[SUBMISSION] = new_key()
     return str(found)
 
 
@@ -44,19 +53,25 @@ def outcome_of(application: Application) -> Outcome:
 def submit(ev: Evaluation, journey_id: str, payload: dict[str, Any]) -> Outcome:
     """Claim the application, send it if this request holds the claim, and settle it with the answer."""
     key = token(ev)
-    applicant = str((payload.get("applicant") or {}).get("id_number") or ev.identity.id_number)
+    applicant = str((payload.get("applicant") or {}).get("id_number") or ev.identity.id_number).upper()
     claim = ev.store.claim_submission(ev.identity.key, journey_id, applicant, key, payload,
-                                      form_version=ev.definition.version or None)
+                                      form_version=ev.definition.version or None, draft_version=ev.draft.version)
     if claim.action == "done":
         return outcome_of(claim.application)
     if claim.action == "wait":
         return Outcome(SUBMITTING)
-    if claim.action == "busy":
-        return Outcome("unavailable", "该申领人已有一笔申请正在提交,请稍后查看办理结果")
-    outcome = ev.services.provincial.submit(ev.identity, claim.application.payload, idempotency_key=key)
+    if claim.action == "stale":
+        return Outcome(STALE)
+    if claim.action == "held":       # the store's own rule, whatever the province would say
+        return Outcome(HELD, claim.application.reason)
+    ev.draft.version = claim.draft_version       # the claim moved the stored draft on, its content unchanged
+    sent = claim.application
+    outcome = ev.services.provincial.submit(ev.identity, sent.payload, idempotency_key=key)
     status = STATUS_OF.get(outcome.code, "failed")
-    ev.store.finish_submission(claim.application.id, status, outcome.reason, outcome.data.get("application_id"),
-                               uploads_kept=upload_ids(claim.application.payload))
+    now = ev.store.finish_submission(sent.id, sent.attempt, status, outcome.reason,
+                                     outcome.data.get("application_id"), uploads_kept=upload_ids(sent.payload))
+    if now.attempt != sent.attempt or now.status != status:      # the lease ran out and another claim took over
+        return outcome_of(now) if now.settled else Outcome(SUBMITTING)
     return outcome
 
 

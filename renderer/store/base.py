@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-LIVE_STATUSES = ("pending", "failed")    # not yet settled with the provincial system: at most one per applicant
+LIVE_STATUSES = ("pending", "failed")    # not yet settled with the provincial system
+# One person, one card: an applicant holds at most one application in these states, in any journey (a unique index)
+HOLDS_A_CARD = (*LIVE_STATUSES, "accepted")
 
 
 def utcnow() -> dt.datetime:
@@ -16,6 +18,10 @@ def utcnow() -> dt.datetime:
 
 class StaleDraft(Exception):
     """The draft changed since it was loaded: reload, merge, and save again."""
+
+
+class SubmissionPending(Exception):
+    """The draft's application is being sent (pending): its answers are what is sent, and stay as they are."""
 
 
 def stored_json(value: Mapping[str, Any]) -> str:
@@ -43,7 +49,7 @@ class Application:
     owner: str
     journey: str
     token: str               # the idempotency key the provincial adapter receives
-    status: str              # pending, accepted, rejected, failed
+    status: str              # pending, accepted, rejected, failed (and abandoned, duplicate: closed by the store)
     reason: str | None
     reference: str | None    # the provincial system's application number
     payload: dict[str, Any]
@@ -51,6 +57,7 @@ class Application:
     form_version: str | None = None          # the forms it was made with
     created_at: dt.datetime | None = None    # when 确认提交 was first pressed
     updated_at: dt.datetime | None = None    # when its state last changed
+    attempt: int = 0                         # the claim that sends it now: settling names it (a fencing token)
 
     @property
     def settled(self) -> bool:
@@ -62,7 +69,10 @@ class Claim:
     """What `claim_submission` decided: `send` the payload now, `wait` for another request, or it is `done`."""
 
     application: Application
-    action: str      # send, wait, done, busy (another live application of this applicant holds the place)
+    # send; wait (another request sends it); done (settled); stale (the draft changed since the payload was made);
+    # held (another application of this applicant is live or accepted: one person, one card)
+    action: str
+    draft_version: int | None = None    # send: the draft's version after the claim sealed it
 
 
 @dataclass(frozen=True)

@@ -45,21 +45,24 @@ def sqlite_path(url: str) -> Path | None:
 class Database:
     """Transactions: `write()` takes the write lock at once on SQLite (BEGIN IMMEDIATE), so two workers never
     deadlock upgrading a read lock; `read()` is a plain snapshot. `statements()` and `transaction()` are the same
-    for the hot paths' prepared statements (renderer/store/prepared.py), on a pooled DBAPI connection; inside
-    `held()` they keep using one connection instead of taking one from the pool for each."""
+    for the hot paths' prepared statements (renderer/store/prepared.py), on a pooled DBAPI connection. Inside
+    `held()` every one of them runs on the request's one connection: a request never holds one connection while
+    waiting for a second, so the pool cannot stall however many requests the thread pool runs at once."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_SIZE, pool_overflow: int = POOL_OVERFLOW) -> None:
         self.url = url
         self.sqlite = is_sqlite(url)
-        self.engine: Engine = _sqlite_engine(url) if self.sqlite else _postgres_engine(url)
+        self.engine: Engine = (_sqlite_engine(url, pool_size, pool_overflow) if self.sqlite
+                               else _postgres_engine(url, pool_size, pool_overflow))
         self._held = threading.local()       # .on: this thread holds; .connection: what it holds, once taken
 
     @contextmanager
     def held(self) -> Iterator[None]:
         """One request's statements in this thread share one pooled connection, taken at the first and given back
         when the block ends: one checkout instead of one per statement, which under load is what the pool's lock
-        costs most. No transaction stays open between statements (each commits or rolls back), so nothing is
-        locked that other workers need; `released()` gives it back while an outside system is asked."""
+        costs most, and never a second connection while the first is held. No transaction stays open between
+        statements (each commits or rolls back), so nothing is locked that other workers need; `released()` gives
+        it back while an outside system is asked."""
         if getattr(self._held, "on", False):
             yield
             return
@@ -86,36 +89,44 @@ class Database:
             self._held.on = True
 
     def _give_back(self) -> None:
-        connection = getattr(self._held, "connection", None)
+        connection: Connection | None = getattr(self._held, "connection", None)
         self._held.connection = None
         if connection is not None:
             connection.close()
 
     @contextmanager
-    def _lent(self) -> Iterator[Any]:
+    def _connection(self) -> Iterator[Connection]:
         """The held connection (taken now if need be), or one checked out for this block alone."""
         if getattr(self._held, "on", False):
-            connection = getattr(self._held, "connection", None)
-            if connection is None or not connection.is_valid:      # a broken one is replaced, not lent again
+            connection: Connection | None = getattr(self._held, "connection", None)
+            if connection is None or not _usable(connection):       # a broken one is replaced, not lent again
                 self._give_back()
-                connection = self._held.connection = self.engine.raw_connection()
+                connection = self._held.connection = self.engine.connect()
             yield connection
             return
-        connection = self.engine.raw_connection()
-        try:
+        with self.engine.connect() as connection:
             yield connection
-        finally:
-            connection.close()
+
+    @contextmanager
+    def _lent(self) -> Iterator[Any]:
+        """The pool's DBAPI connection under `_connection()`, for prepared statements."""
+        with self._connection() as connection:
+            yield connection.connection
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            with conn.execution_options(yss_write=True).begin():
-                yield conn
+        with self._connection() as conn:
+            conn.execution_options(yss_write=True)       # in place: read back by the "begin" listener (SQLite)
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                if not conn.closed:
+                    conn.execution_options(yss_write=False)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._connection() as conn:
             with conn.begin():
                 yield conn
 
@@ -159,11 +170,28 @@ class Database:
             finally:
                 statements.close()
 
+    def checkpoint(self) -> None:
+        """After a purge: SQLite copies the WAL into the file (where secure_delete has zeroed what was deleted) and
+        truncates it, so no deleted page lingers in the -wal file. PostgreSQL frees dead rows by VACUUM (README)."""
+        if self.sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _usable(connection: Connection) -> bool:
+    """Open, and its DBAPI connection not invalidated (a prepared statement that met a cut connection does that)."""
+    if connection.closed or connection.invalidated:
+        return False
+    try:
+        return bool(connection.connection.is_valid)
+    except exc.SQLAlchemyError:
+        return False
+
+
+def _sqlite_engine(url: str, pool_size: int, pool_overflow: int) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         _private_folder(path.parent)
@@ -172,7 +200,7 @@ def _sqlite_engine(url: str) -> Engine:
     if path is None:      # in memory (analysts' preview, unit tests): one connection, or each would be a new database
         engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool)
     else:
-        engine = create_engine(url, connect_args=connect_args, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+        engine = create_engine(url, connect_args=connect_args, pool_size=pool_size, max_overflow=pool_overflow)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -182,6 +210,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")    # WAL + NORMAL: a committed draft survives a crash of the app
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")     # deleted rows (ID photos) are overwritten, not left in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -191,8 +220,8 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def _postgres_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_recycle=1800,
+def _postgres_engine(url: str, pool_size: int, pool_overflow: int) -> Engine:
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_overflow, pool_recycle=1800,
                            connect_args={"connect_timeout": 5})
 
     @event.listens_for(engine, "checkout")

@@ -67,10 +67,11 @@ applications = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime()),
     Column("form_version", String(64)),           # the forms it was made with
-    # The rule "one live application per citizen per journey" is the database's, not an `if` in Python.
-    Index("one_live_application", "journey", "applicant", unique=True,
-          sqlite_where=text("status IN ('pending', 'failed')"),
-          postgresql_where=text("status IN ('pending', 'failed')")),
+    # One person, one card: at most one live or accepted application per applicant, in any journey. The rule is
+    # the database's, not an `if` in Python (migration 0005).
+    Index("one_card_per_applicant", "applicant", unique=True,
+          sqlite_where=text("status IN ('pending', 'failed', 'accepted')"),
+          postgresql_where=text("status IN ('pending', 'failed', 'accepted')")),
 )
 
 sessions = Table(

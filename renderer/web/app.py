@@ -27,7 +27,7 @@ from renderer.store import open_store
 from renderer.versions.registry import VersionRegistry, log_drafts_on_older_versions
 from renderer.web import analyst, care, receipts, routes, schemas
 from renderer.web.assets import Assets
-from renderer.web.config import ROOT, Settings, load_settings
+from renderer.web.config import ROOT, Settings, checked, load_settings
 from renderer.web.head import HeadAsGet
 from renderer.web.health import healthz, readyz
 from renderer.web.limits import BodyLimits
@@ -94,10 +94,12 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
     for warning in loaded.warnings:      # shown, and the forms still serve
         log.warning("forms: %s", warning)
     definition, first_errors = loaded.definition, loaded.problems
-    store = open_store(settings.database, dt.timedelta(seconds=settings.submit_lease))
+    settings = checked(settings)
+    store = open_store(settings.database, dt.timedelta(seconds=settings.submit_lease), settings.db_pool)
     # While an outside system answers, the request's database connection goes back to the pool (routes._answer)
     services = around_calls(simulated_services(settings.personas, settings.secret.encode(), store.records,
-                                               settings.failure_rate, settings.sim_latency), store.released)
+                                               settings.failure_rate, settings.sim_latency,
+                                               settings.service_timeout), store.released)
     assets = Assets(ROOT / "static")
     app = Starlette(
         routes=[

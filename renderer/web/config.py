@@ -26,6 +26,8 @@ class Settings:
     retention_days: int = 30      # drafts and uploads of an abandoned application are purged after this (yss purge)
     sim_latency: float | dict[str, float] = 0.0    # seconds each simulated back-office call takes (or per call)
     submit_lease: float = 30.0    # s: a 确认提交 in flight; after this (a crashed worker) a retry may send it again
+    service_timeout: float = 10.0     # s: an outside system's answer is waited for this long (under submit_lease)
+    db_pool: int = 8              # connections per worker process (and as many again in overflow)
     # Serving (renderer/web/server.py): worker processes and the timeouts that close idle or stalled clients.
     workers: int = 1
     header_timeout: float = 10.0   # seconds to send a request's headers, from connect or from its first byte
@@ -64,10 +66,25 @@ def _rates(text: str) -> float | dict[str, float]:
     return {name.strip(): float(rate) for name, rate in (part.split("=", 1) for part in text.split(",") if part)}
 
 
+class SettingsInvalid(SystemExit):
+    """A setting that would break a guarantee: the server does not start, and says which and why."""
+
+
+def checked(settings: Settings) -> Settings:
+    """A sender's lease must outlast the wait for the province's answer: else a second request would claim and send
+    the application while the first still waits (renderer/store/sql.py settles only the claim that was granted)."""
+    if settings.service_timeout <= 0 or settings.submit_lease <= settings.service_timeout:
+        raise SettingsInvalid(f"YSS_SUBMIT_LEASE ({settings.submit_lease:g} s) must be longer than "
+                              f"YSS_SERVICE_TIMEOUT ({settings.service_timeout:g} s), and both above 0")
+    if settings.db_pool < 1:
+        raise SettingsInvalid(f"YSS_DB_POOL must be at least 1, not {settings.db_pool}")
+    return settings
+
+
 def load_settings() -> Settings:
     database = config("YSS_DB", default=str(ROOT / "var" / "yss.sqlite3"))
     secret = config("YSS_SECRET", default="") or _secret(_data_folder(database) / "secret.key")
-    return Settings(
+    return checked(Settings(
         host=config("YSS_HOST", default="127.0.0.1"),
         port=config("YSS_PORT", cast=int, default=8000),
         database=database,
@@ -79,10 +96,12 @@ def load_settings() -> Settings:
         secret=secret,
         retention_days=config("YSS_RETENTION_DAYS", cast=int, default=30),
         sim_latency=_rates(config("YSS_SIM_LATENCY", default="0")),
-        submit_lease=config("YSS_SUBMIT_LEASE", cast=float, default=30.0),
+        submit_lease=config("YSS_SUBMIT_LEASE", cast=float, default=Settings.submit_lease),
+        service_timeout=config("YSS_SERVICE_TIMEOUT", cast=float, default=Settings.service_timeout),
+        db_pool=config("YSS_DB_POOL", cast=int, default=Settings.db_pool),
         workers=config("YSS_WORKERS", cast=int, default=Settings.workers),
         header_timeout=config("YSS_HEADER_TIMEOUT", cast=float, default=Settings.header_timeout),
         body_timeout=config("YSS_BODY_TIMEOUT", cast=float, default=Settings.body_timeout),
         keep_alive_timeout=config("YSS_KEEPALIVE_TIMEOUT", cast=int, default=Settings.keep_alive_timeout),
         shutdown_timeout=config("YSS_SHUTDOWN_TIMEOUT", cast=int, default=Settings.shutdown_timeout),
-    )
+    ))

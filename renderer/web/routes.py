@@ -17,7 +17,7 @@ from renderer.definition.model import Definition, Journey
 from renderer.journey import flash, verification
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
-from renderer.store.base import utcnow
+from renderer.store.base import SubmissionPending, utcnow
 from renderer.web import analyst, sessions
 from renderer.web.htmx import HtmxDetails
 from renderer.web.language import FIELD, language_of, remember, result_in, switch_context, switched
@@ -227,7 +227,10 @@ def _answer_held(request: Request, handler: JourneyHandler, form: dict[str, Any]
         return error_page(request, "未找到该事项", 404)
     if form is not None and not csrf_ok(request, form):
         return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
-    return handler(request, identity, journey, form)
+    try:
+        return handler(request, identity, journey, form)
+    except SubmissionPending:       # the draft's application is being sent: nothing is saved meanwhile
+        return page_response(request, engine(request).pending_view(identity, journey))
 
 
 def page_response(request: Request, outcome: Redirect | PageView) -> Response:

@@ -45,9 +45,11 @@ def _operations(store: Any, engine: str) -> None:
     until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
     add(f"{engine}: record change (locked)", _timed(
         lambda n: store.records.change("bench", "k", lambda old: ({"n": n}, until, None))))
-    add(f"{engine}: submission claim + finish", _timed(lambda n: store.finish_submission(
-        store.claim_submission(owner, "adult", f"applicant-{n}", f"bench-token-{engine}-{n:06d}", DRAFT)
-        .application.id, "accepted", None, f"SB{n}"), rounds=100))
+    def claim_and_finish(n: int) -> None:
+        claimed = store.claim_submission(owner, "adult", f"applicant-{n}", f"bench-token-{engine}-{n:06d}", DRAFT)
+        store.finish_submission(claimed.application.id, claimed.application.attempt, "accepted", None, f"SB{n}")
+
+    add(f"{engine}: submission claim + finish", _timed(claim_and_finish, rounds=100))
 
 
 def bench_store() -> None:

@@ -24,7 +24,7 @@ def browser(server: Served) -> httpx.Client:
 
 
 def test_a_worker_killed_mid_submission_leaves_no_one_stuck(tmp_path: Path, database: str) -> None:
-    env = {"YSS_DB": database, "YSS_SIM_LATENCY": "submit=4", "YSS_SUBMIT_LEASE": "3"}
+    env = {"YSS_DB": database, "YSS_SIM_LATENCY": "submit=4", "YSS_SUBMIT_LEASE": "3", "YSS_SERVICE_TIMEOUT": "2.5"}
     first = Served(tmp_path, **env)
     client = browser(first)
     citizen = Citizen(client)           # type: ignore[arg-type]

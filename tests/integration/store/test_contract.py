@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from renderer.journey.drafts import DraftConflict, Drafts
-from renderer.store.base import StaleDraft, utcnow
+from renderer.store.base import StaleDraft, SubmissionPending, utcnow
 from renderer.store.sql import SqlStore
 
 OWNER, OTHER = "owner-key-1", "owner-key-2"
@@ -98,23 +98,93 @@ def test_a_crash_between_claim_and_finish_is_sent_again_under_the_same_key(store
     again = store.claim_submission(OWNER, "adult", "440106199001011235", "crash-token-0123456789", {"v": 3}, now=later)
     assert again.action == "send" and again.application.id == first.application.id
     assert again.application.payload == {"v": 1}
-    store.finish_submission(again.application.id, "accepted", None, "SB1")
+    store.finish_submission(again.application.id, again.application.attempt, "accepted", None, "SB1")
     done = store.claim_submission(OWNER, "adult", "440106199001011235", "crash-token-0123456789", {"v": 4})
     assert done.action == "done" and done.application.reference == "SB1"
     assert len(store.applications_of(OWNER)) == 1
 
 
-def test_one_live_application_per_applicant_is_the_databases_rule(store: SqlStore) -> None:
+def test_one_card_per_applicant_in_any_journey_is_the_databases_rule(store: SqlStore) -> None:
     held = store.claim_submission(OWNER, "minor", "440105201503153317", "parent-one-0123456789", {})
     other = store.claim_submission(OTHER, "minor", "440105201503153317", "parent-two-0123456789", {})
-    assert held.action == "send" and other.action == "busy" and other.application.id == held.application.id
-    store.finish_submission(held.application.id, "rejected", "不符合", None)
-    assert store.claim_submission(OTHER, "minor", "440105201503153317", "parent-two-0123456789", {}).action == "send"
+    assert held.action == "send" and other.action == "held" and other.application.id == held.application.id
+    store.finish_submission(held.application.id, held.application.attempt, "rejected", "不符合", None)
+    again = store.claim_submission(OTHER, "minor", "440105201503153317", "parent-two-0123456789", {})
+    assert again.action == "send"
+    store.finish_submission(again.application.id, again.application.attempt, "accepted", None, "SB7")
+    # accepted holds the card: the child herself through the adult journey, or anyone else, is refused
+    herself = store.claim_submission("child-key", "adult", "440105201208203422", "child-one-0123456789", {})
+    assert herself.action == "send"
+    store.finish_submission(herself.application.id, herself.application.attempt, "accepted", None, "SB8")
+    twice = store.claim_submission("child-key", "adult", "440105201208203422", "child-two-0123456789", {})
+    by_parent = store.claim_submission(OWNER, "minor", "440105201208203422", "parent-three-0123456789", {})
+    assert twice.action == by_parent.action == "held"
+    assert twice.application.reference == "SB8"
+    assert [a.status for a in store.applications_of("child-key")] == ["accepted"]
+
+
+def test_concurrent_claims_for_one_applicant_in_two_journeys_give_one_card(worker: Callable[[], SqlStore]) -> None:
+    stores = [worker() for _ in range(4)]
+
+    def claim(n: int) -> str:
+        journey = ("adult", "minor")[n % 2]
+        return stores[n % 4].claim_submission(f"owner-{n % 2}", journey, "440105201208203422",
+                                             f"card-token-{n:04d}-0123456789", {"n": n}).action
+
+    with ThreadPoolExecutor(8) as pool:
+        actions = list(pool.map(claim, range(40)))
+    assert actions.count("send") == 1 and set(actions) == {"send", "held"}
+
+
+def test_the_same_key_double_clicked_waits_on_both_engines(worker: Callable[[], SqlStore]) -> None:
+    stores = [worker() for _ in range(4)]
+    start = threading.Barrier(8)
+
+    def claim(n: int) -> str:
+        start.wait()
+        return stores[n % 4].claim_submission(OWNER, "adult", "440106199001011235", "double-click-0123456789",
+                                             {"n": 1}).action
+
+    with ThreadPoolExecutor(8) as pool:
+        actions = list(pool.map(claim, range(8)))
+    assert sorted(actions) == ["send"] + ["wait"] * 7      # 正在提交, never 该申领人已有一笔申请正在提交
+
+
+def test_a_late_sender_cannot_overwrite_a_settled_application(store: SqlStore) -> None:
+    first = store.claim_submission(OWNER, "adult", "440106199001011235", "late-token-0123456789", {"v": 1},
+                                   lease=dt.timedelta(seconds=1))
+    later = utcnow() + dt.timedelta(seconds=2)      # its send outlived the lease: another request claims it
+    second = store.claim_submission(OWNER, "adult", "440106199001011235", "late-token-0123456789", {"v": 1},
+                                    now=later)
+    assert second.action == "send" and second.application.attempt == first.application.attempt + 1
+    store.finish_submission(second.application.id, second.application.attempt, "accepted", None, "SB9")
+    # the first sender comes back with a failure: its claim is no longer the one granted, nothing moves
+    now = store.finish_submission(first.application.id, first.application.attempt, "failed", "系统繁忙", None)
+    assert (now.status, now.reference) == ("accepted", "SB9")
+    # and a settled application never moves back, even from the claim that settled it
+    again = store.finish_submission(second.application.id, second.application.attempt, "failed", None, None)
+    assert (again.status, again.reference) == ("accepted", "SB9")
+
+
+def test_a_claim_seals_the_draft_and_refuses_a_payload_made_from_an_older_one(store: SqlStore) -> None:
+    version = store.save_draft(OWNER, "adult", {"raw": {"bank": "工商银行"}, "facts": {}}, None)
+    moved = store.save_draft(OWNER, "adult", {"raw": {"bank": "农业银行"}, "facts": {}}, version)
+    stale = store.claim_submission(OWNER, "adult", "440106199001011235", "seal-token-0123456789",
+                                   {"bank": "工商银行"}, draft_version=version)
+    assert stale.action == "stale" and store.applications_of(OWNER) == []      # rolled back with the claim
+    claim = store.claim_submission(OWNER, "adult", "440106199001011235", "seal-token-0123456789",
+                                   {"bank": "农业银行"}, draft_version=moved)
+    assert claim.action == "send" and claim.draft_version == moved + 1
+    with pytest.raises(SubmissionPending):       # another tab's edit while it is sent: refused, not dropped later
+        store.save_draft(OWNER, "adult", {"raw": {"bank": "中国银行"}}, moved + 1, submission="seal-token-0123456789")
+    store.finish_submission(claim.application.id, claim.application.attempt, "failed", None, None)
+    assert store.save_draft(OWNER, "adult", {"raw": {"bank": "中国银行"}}, moved + 1,
+                            submission="seal-token-0123456789") == moved + 2
 
 
 def test_a_failed_submission_is_retried_with_the_answers_as_they_are_now(store: SqlStore) -> None:
     claim = store.claim_submission(OWNER, "adult", "440", "busy-token-0123456789", {"phone": "old"})
-    store.finish_submission(claim.application.id, "failed", None, None)
+    store.finish_submission(claim.application.id, claim.application.attempt, "failed", None, None)
     retry = store.claim_submission(OWNER, "adult", "440", "busy-token-0123456789", {"phone": "new"})
     assert retry.action == "send" and retry.application.payload == {"phone": "new"}
 
@@ -171,7 +241,7 @@ def test_uploads_of_an_accepted_application_stay_and_the_rest_go(store: SqlStore
     shown = store.put_upload(OWNER, b"front", "image/jpeg", journey="adult")
     loose = store.put_upload(OWNER, b"replaced-but-held", "image/jpeg", journey="adult")
     claim = store.claim_submission(OWNER, "adult", "440", "upload-token-0123456789", {"files": [{"upload": shown}]})
-    store.finish_submission(claim.application.id, "accepted", None, "SB2", uploads_kept=[shown])
+    store.finish_submission(claim.application.id, claim.application.attempt, "accepted", None, "SB2", uploads_kept=[shown])
     assert store.get_upload(OWNER, shown) is not None and store.get_upload(OWNER, loose) is None
     assert store.purge(dt.timedelta(days=30), now=utcnow() + dt.timedelta(days=400))["uploads"] == 0
 

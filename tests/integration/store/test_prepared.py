@@ -30,7 +30,7 @@ def _fill(store: SqlStore) -> None:
     photo = store.put_upload(OWNER, b"\x00jpeg\xff", "image/jpeg", journey="adult", thumbnail=b"thumb")
     store.put_upload(OWNER, b"png", "image/png")
     claim = store.claim_submission(OWNER, "adult", "440106199001011235", "token-0123456789", {"n": 1})
-    store.finish_submission(claim.application.id, "accepted", None, "SB1", uploads_kept=[photo])
+    store.finish_submission(claim.application.id, claim.application.attempt, "accepted", None, "SB1", uploads_kept=[photo])
     store.claim_submission(OWNER, "minor", "440105201503153317", "token-9876543210", {"n": 2})
     store.records.put("face", "challenge", {"owner": OWNER}, dt.datetime(2099, 1, 1, 8, tzinfo=CHINA))
     store.versions.keep("v1", "first", {"forms/a.yaml": "a: 1"})

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from renderer.services.simulator import Personas, SimulatedFaceCheck, SimulatedProvincial, SimulatedSignIn, SimulatedSms
+from renderer.services.sim_province import SimulatedProvincial
+from renderer.services.simulator import Personas, SimulatedFaceCheck, SimulatedSignIn, SimulatedSms
 from renderer.store import open_store
 from renderer.store.records import Records
 
