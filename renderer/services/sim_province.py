@@ -70,6 +70,10 @@ class SimulatedProvincial:
         return self.records.get("sim.cleaned", person_key(id_number)) is not None
 
     def _holds_card(self, id_number: str) -> bool:
+        """An application of this person's was accepted: here (a record), or before the demo began (holds_card)."""
+        persona = self.personas.by_number.get(id_number.upper())
+        if persona is not None and persona.outcome == "holds_card":
+            return True
         card = self.records.get("sim.card", person_key(id_number))
         return card is not None and card.get("code") == "ok"
 
@@ -94,7 +98,7 @@ class SimulatedProvincial:
             return outcome("precheck", "ineligible", "未查询到您的参保信息")
         if persona.outcome == "not_online":
             return outcome("precheck", "not_online")       # the popup says why, from the resident type
-        if persona.outcome == "has_application" or self._holds_card(identity.id_number):
+        if persona.outcome == "has_application":     # an application record the pre-check knows of
             return outcome("precheck", "has_application", HAS_APPLICATION)
         return OK
 
@@ -175,6 +179,9 @@ class SimulatedProvincial:
                 answer = seen if seen.get("key") == idempotency_key else {"code": "has_application",
                                                                           "reason": HAS_APPLICATION}
                 return seen, dt.datetime.fromisoformat(seen["until"]), answer
+            if persona is not None and persona.outcome == "holds_card":
+                held = {"code": "has_application", "reason": HAS_APPLICATION}
+                return held, _now() + SIM_MEMORY, held
             if not guardian and under_age(applicant):
                 decided = {"code": "rejected", "reason": UNDER_AGE}
             elif persona is not None and persona.outcome == "submit_rejected":

@@ -52,6 +52,10 @@ WANG_FANG = {"id": "440105198502114020", "phone": "13977778888",
 JIANG_LIZHI = {"id": "440304198709234462", "phone": "13644445555"}
 LIU_YANG = {"id": "440106199107071535", "phone": "13755556666"}
 JOHN_SMITH = {"id": "USA110088042512", "phone": "13800138000"}
+ZHOU_MIN = {"id": "440106198806061510", "phone": "13622220000"}            # holds a card already
+ZHOU_JIANGUO = {"id": "440103197803151312", "phone": "13633330000",         # for his son, who holds one
+                "samples": {"法定监护人与申领人关系": "父亲", "申领人姓名": "周小军", "证件类型": "户口簿",
+                            "证件号码": "440105201609103310"}}
 ZHAO_MIN = {"id": "440104199303032645", "phone": "13866667777"}
 
 # an eligible person for each journey (an `ok` route, and the start of most others)
@@ -91,7 +95,11 @@ def how_to_cause(journey: Journey, path: JourneyPath) -> Walk:
     if code == "unavailable":
         return Walk(eligible, failing=failing_call(journey, path))
     if code == "has_application":
-        return Walk(LIU_YANG)
+        return has_application(journey, path)
+    if code == "under_age":
+        pytest.skip("under_age on 申请资格校验: the province's own answer for an applicant under 16; the guide's guard "
+                    "(age(birth_date_of(person.id_number)) < 16) refuses such a citizen first, on the guide — "
+                    "tests/integration/test_races.py::test_one_person_one_card_across_journeys_and_sign_ins")
     if code == "not_online":
         return Walk(JOHN_SMITH)
     if code == "cards_elsewhere":
@@ -116,6 +124,19 @@ def how_to_cause(journey: Journey, path: JourneyPath) -> Walk:
     if code == "relationship_mismatch":
         return Walk(WANG_FANG, samples={"法定监护人与申领人关系": "父亲"})   # 李小明's registered guardian is 母亲
     pytest.fail(f"{path.id}: nobody knows how to cause outcome {code!r} of {path.outcome}: add it to how_to_cause()")
+
+
+def has_application(journey: Journey, path: JourneyPath) -> Walk:
+    """One person, one card: the pre-check knows 刘洋's application; 资格校验 knows the cards the province accepted
+    (周敏's, 周小军's); at 确认提交 it is the store's own rule."""
+    last = path.pages[-1]
+    if last == journey.pages[0].id:
+        return Walk(LIU_YANG)
+    if page_def(journey, last).is_confirm:
+        pytest.skip("has_application on 确认提交: the store's one-card constraint, met only when another application "
+                    "for the same applicant is accepted between 资格校验 and 确认提交 — "
+                    "tests/integration/test_races.py::test_the_store_holds_one_card_even_when_the_province_forgets")
+    return Walk(ZHOU_JIANGUO) if journey.id == "minor" else Walk(ZHOU_MIN)
 
 
 def failing_call(journey: Journey, path: JourneyPath) -> str:
