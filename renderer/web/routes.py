@@ -137,7 +137,7 @@ async def login(request: Request) -> Response:
     number = str(form.get("id_number", "")).strip()[:40]
     if not number:
         return await _login_again(request, "请输入证件号码", number, 401)
-    records, client = request.app.state.store.records, _client(request)
+    records, client = request.app.state.store.records, client_address(request)
     failures = await run_in_threadpool(records.get, "login.fail", client) or {}
     if failures.get("n", 0) >= LOGIN_FAILURES:
         return await _login_again(request, LOGIN_LOCKED, number, 429)
@@ -172,8 +172,9 @@ def _login_said(request: Request) -> dict[str, Any] | None:
     return said if said is not None and said.get("owner") == sessions.browser_token(request) else None
 
 
-def _client(request: Request) -> str:
-    """Whom a sign-in failure counts against: the peer address (a proxy in front would pass X-Forwarded-For)."""
+def client_address(request: Request) -> str:
+    """Whom a request counts against: the address the server resolved, the one place the product reads it. That is
+    the peer's, or what a proxy of YSS_TRUSTED_PROXIES forwarded (renderer/web/server.py); no header is read here."""
     return request.client.host if request.client else "unknown"
 
 
