@@ -28,6 +28,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 LOGIN_FAILURES = 10                          # unknown numbers from one address …
 LOGIN_WINDOW = dt.timedelta(minutes=10)      # … within this long, then sign-in waits for the window to pass
 LOGIN_LOCKED = "登录失败次数过多,请10分钟后再试"
+LOGIN_FAILED = "login.fail"                  # records kind: unknown numbers per address
 FORM_LIMITS = {"max_files": 12, "max_fields": 300, "max_part_size": 64 * 1024}
 
 
@@ -137,14 +138,19 @@ async def login(request: Request) -> Response:
     number = str(form.get("id_number", "")).strip()[:40]
     if not number:
         return await _login_again(request, "请输入证件号码", number, 401)
+    # The attempt takes its slot first, in one locked transaction, so concurrent guesses cannot all pass a read of
+    # the count; only an unknown number keeps it (a known one, or a sign-in service that failed, gives it back).
     records, client = request.app.state.store.records, client_address(request)
-    failures = await run_in_threadpool(records.get, "login.fail", client) or {}
-    if failures.get("n", 0) >= LOGIN_FAILURES:
+    if not await run_in_threadpool(records.hit, LOGIN_FAILED, client, LOGIN_FAILURES, LOGIN_WINDOW):
         return await _login_again(request, LOGIN_LOCKED, number, 429)
-    identity = await run_in_threadpool(request.app.state.services.sign_in.sign_in, number)
+    try:
+        identity = await run_in_threadpool(request.app.state.services.sign_in.sign_in, number)
+    except Exception:
+        await run_in_threadpool(records.give_back, LOGIN_FAILED, client)
+        raise
     if identity is None:
-        await run_in_threadpool(records.hit, "login.fail", client, LOGIN_FAILURES, LOGIN_WINDOW)
         return await _login_again(request, "未找到该证件号码对应的粤省事用户,请核对后重新输入", number, 401)
+    await run_in_threadpool(records.give_back, LOGIN_FAILED, client)
     await run_in_threadpool(sessions.begin, request, identity.key)
     return RedirectResponse("/", status_code=303)
 

@@ -43,7 +43,7 @@ def test_no_proxy_is_trusted_unless_configured(monkeypatch: pytest.MonkeyPatch, 
 @pytest.mark.parametrize("wrong", ["*", "proxy.internal", "10.0.0.300", "10.0.0.0/40"])
 def test_a_proxy_that_is_not_an_address_stops_the_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                         wrong: str) -> None:
-    with pytest.raises(ValueError, match="YSS_TRUSTED_PROXIES: .* is not an IP address or network"):
+    with pytest.raises(ValueError, match=r"YSS_TRUSTED_PROXIES: .* is not an IP address or network"):
         settings_from(monkeypatch, tmp_path, f"127.0.0.1,{wrong}")
 
 
