@@ -148,4 +148,4 @@ def test_a_sign_in_service_that_fails_gives_the_slot_back(app: Any, monkeypatch:
     with TestClient(app, raise_server_exceptions=False) as client:
         citizen = Citizen(client)
         assert all(citizen.sign_in(ZHANG).status_code == 500 for _ in range(LOGIN_FAILURES + 2))
-    assert app.state.store.records.get(LOGIN_FAILED, "testclient")["n"] == 0
+    assert (app.state.store.records.get(LOGIN_FAILED, "testclient") or {"n": 0})["n"] == 0     # not counted
