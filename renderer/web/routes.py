@@ -19,6 +19,7 @@ from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
 from renderer.store.base import utcnow
 from renderer.web import analyst, sessions
+from renderer.web.clients import client_address, limited_as
 from renderer.web.htmx import HtmxDetails
 from renderer.web.language import FIELD, language_of, remember, result_in, switch_context, switched
 from renderer.web.sessions import csrf_ok, csrf_token
@@ -140,7 +141,7 @@ async def login(request: Request) -> Response:
         return await _login_again(request, "请输入证件号码", number, 401)
     # The attempt takes its slot first, in one locked transaction, so concurrent guesses cannot all pass a read of
     # the count; only an unknown number keeps it (a known one, or a sign-in service that failed, gives it back).
-    records, client = request.app.state.store.records, client_address(request)
+    records, client = request.app.state.store.records, limited_as(client_address(request))
     if not await run_in_threadpool(records.hit, LOGIN_FAILED, client, LOGIN_FAILURES, LOGIN_WINDOW):
         return await _login_again(request, LOGIN_LOCKED, number, 429)
     try:
@@ -176,12 +177,6 @@ def _login_said(request: Request) -> dict[str, Any] | None:
         return None
     said = request.app.state.store.records.get(LOGIN_SAID, token)
     return said if said is not None and said.get("owner") == sessions.browser_token(request) else None
-
-
-def client_address(request: Request) -> str:
-    """Whom a request counts against: the address the server resolved, the one place the product reads it. That is
-    the peer's, or what a proxy of YSS_TRUSTED_PROXIES forwarded (renderer/web/server.py); no header is read here."""
-    return request.client.host if request.client else "unknown"
 
 
 async def language_switch(request: Request) -> Response:

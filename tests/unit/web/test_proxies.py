@@ -9,6 +9,7 @@ import pytest
 from uvicorn.config import Config
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from renderer.web.clients import limited_as
 from renderer.web.config import load_settings
 from renderer.web.server import server_config
 from tests import aio
@@ -82,20 +83,22 @@ def test_the_client_is_the_right_most_address_no_trusted_proxy_added() -> None:
 
 
 def test_only_the_resolved_address_is_read() -> None:
-    """No code reads a forwarding header or the peer itself, but routes.client_address."""
+    """No code reads a forwarding header or the peer itself, but clients.client_address."""
     header = re.compile(r"x-forwarded|x-real-ip|[\"']forwarded[\"']|\bforwarded_for|true-client-ip|cf-connecting",
                         re.IGNORECASE)
     peer = re.compile(r"\.client\b(?!_)|\[[\"']client[\"']\]")
     readers = []
     for path in sorted([*(ROOT / "renderer").rglob("*.py"), *(ROOT / "widgets").rglob("*.py")]):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for line in path.read_text(encoding="utf-8").splitlines():
             code = line.split("#", 1)[0]
             if header.search(code) or peer.search(code):
-                readers.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
-    assert readers == ['renderer/web/routes.py:' + str(_line_of_client_address()) +
-                       ': return request.client.host if request.client else "unknown"']
+                readers.append(f"{path.relative_to(ROOT)}: {line.strip()}")
+    assert readers == ['renderer/web/clients.py: return request.client.host if request.client else "unknown"']
 
 
-def _line_of_client_address() -> int:
-    lines = (ROOT / "renderer" / "web" / "routes.py").read_text(encoding="utf-8").splitlines()
-    return next(n for n, line in enumerate(lines, 1) if "return request.client.host" in line)
+def test_a_limit_counts_an_ipv6_client_by_its_network() -> None:
+    assert limited_as("203.0.113.9") == "203.0.113.9"
+    assert limited_as("::ffff:203.0.113.9") == "203.0.113.9"
+    assert limited_as("2001:db8:1:2:aaaa::1") == limited_as("2001:db8:1:2:ffff:1:2:3") == "2001:db8:1:2::/64"
+    assert limited_as("2001:db8:1:3::1") != limited_as("2001:db8:1:2::1")
+    assert limited_as("testclient") == "testclient"
