@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
+# Proxies whose X-Forwarded-For names the client (addresses or networks, comma-separated); none by default.
+TRUSTED_PROXIES ?= $(YSS_TRUSTED_PROXIES)
 CHROMIUM := /usr/bin/chromium
 DOT := /usr/bin/dot
 
@@ -44,7 +46,8 @@ pdf-libs:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; }
 
 run: $(VENV)/.installed pdf-libs
-	YSS_HOST=$(HOST) YSS_PORT=$(PORT) YSS_WORKERS=$(WORKERS) $(PY) -m renderer.web
+	YSS_HOST=$(HOST) YSS_PORT=$(PORT) YSS_WORKERS=$(WORKERS) YSS_TRUSTED_PROXIES="$(TRUSTED_PROXIES)" \
+		$(PY) -m renderer.web
 
 test: $(VENV)/.installed $(CHROMIUM) $(DOT) postgres pdf-libs
 	$(PY) -m mypy renderer widgets

@@ -91,6 +91,16 @@ class Records:
 
         return self.change(kind, key, count, now)
 
+    def give_back(self, kind: str, key: str, now: dt.datetime | None = None) -> None:
+        """Undo one `hit` in its window: a limit that counts only failures takes the slot before an attempt and
+        returns it when the attempt succeeded."""
+        def uncount(old: Value | None) -> tuple[Value | None, dt.datetime | None, None]:
+            if old is None:
+                return None, None, None
+            return {**old, "n": max(0, old["n"] - 1)}, dt.datetime.fromisoformat(old["until"]), None
+
+        self.change(kind, key, uncount, now)
+
     def purge(self, now: dt.datetime | None = None) -> int:
         with self.db.write() as conn:
             return int(conn.execute(delete(records).where(records.c.expires_at <= (now or utcnow()))).rowcount)

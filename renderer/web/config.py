@@ -1,6 +1,7 @@
 """The one place that reads the environment (prefix YSS_)."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ class Settings:
     body_timeout: float = 30.0     # seconds the server waits for the next piece of a request body
     keep_alive_timeout: int = 5    # seconds an idle kept-alive connection stays open
     shutdown_timeout: int = 20     # seconds running requests get to finish on SIGTERM
+    # Proxies whose X-Forwarded-For names the client (addresses or networks); none: the peer is the client.
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def _secret(path: Path) -> str:
@@ -81,6 +84,22 @@ def checked(settings: Settings) -> Settings:
     return settings
 
 
+def _proxies(text: str) -> tuple[str, ...]:
+    """`10.0.0.2,192.168.0.0/24`: each an IP address or network; anything else stops the start, since a guess
+    here decides whose sign-in limit a request counts against."""
+    proxies = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            proxies.append(str(ipaddress.ip_network(item, strict=False)) if "/" in item
+                           else str(ipaddress.ip_address(item)))
+        except ValueError:
+            raise ValueError(f"YSS_TRUSTED_PROXIES: {item!r} is not an IP address or network; list the addresses "
+                             "of the proxies in front of the product, e.g. 10.0.0.2,192.168.1.0/24") from None
+    return tuple(proxies)
+
+
 def load_settings() -> Settings:
     database = config("YSS_DB", default=str(ROOT / "var" / "yss.sqlite3"))
     secret = config("YSS_SECRET", default="") or _secret(_data_folder(database) / "secret.key")
@@ -104,4 +123,5 @@ def load_settings() -> Settings:
         body_timeout=config("YSS_BODY_TIMEOUT", cast=float, default=Settings.body_timeout),
         keep_alive_timeout=config("YSS_KEEPALIVE_TIMEOUT", cast=int, default=Settings.keep_alive_timeout),
         shutdown_timeout=config("YSS_SHUTDOWN_TIMEOUT", cast=int, default=Settings.shutdown_timeout),
+        trusted_proxies=_proxies(config("YSS_TRUSTED_PROXIES", default="")),
     ))

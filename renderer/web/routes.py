@@ -19,6 +19,7 @@ from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
 from renderer.store.base import SubmissionPending, utcnow
 from renderer.web import analyst, sessions
+from renderer.web.clients import client_address, limited_as
 from renderer.web.htmx import HtmxDetails
 from renderer.web.language import FIELD, language_of, remember, result_in, switch_context, switched
 from renderer.web.sessions import csrf_ok, csrf_token
@@ -28,6 +29,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 LOGIN_FAILURES = 10                          # unknown numbers from one address …
 LOGIN_WINDOW = dt.timedelta(minutes=10)      # … within this long, then sign-in waits for the window to pass
 LOGIN_LOCKED = "登录失败次数过多,请10分钟后再试"
+LOGIN_FAILED = "login.fail"                  # records kind: unknown numbers per address
 FORM_LIMITS = {"max_files": 12, "max_fields": 300, "max_part_size": 64 * 1024}
 
 
@@ -137,14 +139,19 @@ async def login(request: Request) -> Response:
     number = str(form.get("id_number", "")).strip()[:40]
     if not number:
         return await _login_again(request, "请输入证件号码", number, 401)
-    records, client = request.app.state.store.records, _client(request)
-    failures = await run_in_threadpool(records.get, "login.fail", client) or {}
-    if failures.get("n", 0) >= LOGIN_FAILURES:
+    # The attempt takes its slot first, in one locked transaction, so concurrent guesses cannot all pass a read of
+    # the count; only an unknown number keeps it (a known one, or a sign-in service that failed, gives it back).
+    records, client = request.app.state.store.records, limited_as(client_address(request))
+    if not await run_in_threadpool(records.hit, LOGIN_FAILED, client, LOGIN_FAILURES, LOGIN_WINDOW):
         return await _login_again(request, LOGIN_LOCKED, number, 429)
-    identity = await run_in_threadpool(request.app.state.services.sign_in.sign_in, number)
+    try:
+        identity = await run_in_threadpool(request.app.state.services.sign_in.sign_in, number)
+    except Exception:
+        await run_in_threadpool(records.give_back, LOGIN_FAILED, client)
+        raise
     if identity is None:
-        await run_in_threadpool(records.hit, "login.fail", client, LOGIN_FAILURES, LOGIN_WINDOW)
         return await _login_again(request, "未找到该证件号码对应的粤省事用户,请核对后重新输入", number, 401)
+    await run_in_threadpool(records.give_back, LOGIN_FAILED, client)
     await run_in_threadpool(sessions.begin, request, identity.key)
     return RedirectResponse("/", status_code=303)
 
@@ -170,11 +177,6 @@ def _login_said(request: Request) -> dict[str, Any] | None:
         return None
     said = request.app.state.store.records.get(LOGIN_SAID, token)
     return said if said is not None and said.get("owner") == sessions.browser_token(request) else None
-
-
-def _client(request: Request) -> str:
-    """Whom a sign-in failure counts against: the peer address (a proxy in front would pass X-Forwarded-For)."""
-    return request.client.host if request.client else "unknown"
 
 
 async def language_switch(request: Request) -> Response:

@@ -97,6 +97,11 @@ def server_config(settings: Settings, app: ASGIApp | str, workers: int = 1) -> S
         log_config=log_config(),
         access_log=False,                                 # RequestLog writes one JSON access line per request
         server_header=False,
+        # Whose X-Forwarded-For counts is YSS_TRUSTED_PROXIES alone: given here, uvicorn never reads its own
+        # FORWARDED_ALLOW_IPS (nor its default, 127.0.0.1); with none, no forwarding header is read at all. uvicorn
+        # takes the right-most address that is not a trusted proxy, so a client cannot put one in front of it.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
     )
 
 
