@@ -7,6 +7,7 @@ from dataclasses import field as dc_field
 from typing import Any
 
 from renderer.definition.model import Field
+from renderer.definition.typed_text import typed_text
 from widgets.display import show
 
 
@@ -15,7 +16,7 @@ class FieldContext:
     """One field of one citizen's draft, with what a widget may read or (in actions) change."""
 
     field: Field
-    raw: MutableMapping[str, str]          # answers as typed, by form key
+    raw: MutableMapping[str, str]          # answers as posted, by form key (typed text in its one spelling)
     facts: MutableMapping[str, Any]        # what only the server writes: verified phones, upload ids
     env: Mapping[str, Any]                 # what expressions see
     services: Any = None                   # renderer.services.base.Services, for actions
@@ -91,6 +92,16 @@ class Widget:
     def keys(self, field: Field) -> list[str]:
         """Form keys this field owns; a POST may set only these."""
         return [field.id]
+
+    def typed_keys(self, field: Field) -> tuple[str, ...]:
+        """The form keys the citizen types into; the others hold a choice the page offered (an option, a tick)."""
+        return ()
+
+    def canonical(self, field: Field, key: str, posted: str) -> str:
+        """What the draft keeps of a posted answer: typed text in its one spelling (NFKC, ASCII digits, no
+        zero-width characters: renderer/definition/typed_text.py), a choice as posted (check() takes only the
+        options the page offered). The one way in for answers: renderer/journey/answers.apply_answers."""
+        return typed_text(posted) if key in self.typed_keys(field) else posted
 
     def value(self, ctx: FieldContext) -> Any:
         """The typed value, or None when empty or unreadable. A function of the field's raw answers, facts and env

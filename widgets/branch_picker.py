@@ -121,6 +121,9 @@ class BranchPickerWidget(Widget):
     def keys(self, field: Any) -> list[str]:
         return [field.id, f"{field.id}.district", f"{field.id}.q"]
 
+    def typed_keys(self, field: Any) -> tuple[str, ...]:
+        return (f"{field.id}.q",)      # the keyword; the branch and district are chosen from the list
+
     def _city(self, ctx: FieldContext) -> Any:
         return (ctx.env.get("cities") or {}).get(ctx.eval("city"))
 

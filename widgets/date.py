@@ -18,6 +18,9 @@ class DateWidget(Widget):
     kind = "date"
     required_verb = "请选择"
 
+    def typed_keys(self, field: Any) -> tuple[str, ...]:
+        return (field.id,)       # a browser without a date picker lets the citizen type it
+
     def value(self, ctx: FieldContext) -> Any:
         text = super().value(ctx)
         if isinstance(text, dt.date) or text is None:

@@ -1,11 +1,11 @@
 """The identity documents to photograph: slots follow the resident type's documents (chosen one if several)."""
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from renderer.definition.functions import is_valid_id_number
+from renderer.definition.typed_text import matches_whole
 from renderer.uploads.images import LIMITS, ImageRejected, process_upload
 from widgets.base import ActionResult, FieldContext, Widget
 
@@ -20,6 +20,9 @@ class DocumentsWidget(Widget):
 
     def keys(self, field: Any) -> list[str]:
         return [f"{field.id}.choice", f"{field.id}.number"]
+
+    def typed_keys(self, field: Any) -> tuple[str, ...]:
+        return (f"{field.id}.number",)
 
     def _formats(self, ctx: FieldContext) -> list[Mapping[str, Any]] | None:
         """The chosen document's number formats (one or several: a number passes any), or None when it names none."""
@@ -149,7 +152,7 @@ class DocumentsWidget(Widget):
 
 def _matches(number: str, rule: Mapping[str, Any]) -> bool:
     """Whether `number` is written in the format `rule` (its whole-value pattern, then its check digit)."""
-    if rule.get("pattern") and not re.fullmatch(rule["pattern"], number):
+    if rule.get("pattern") and not matches_whole(rule["pattern"], number):
         return False
     return rule.get("check") != "gb11643" or is_valid_id_number(number)
 

@@ -1,10 +1,10 @@
 """The card photo: fetched by receipt number (获取图片), or the one the social security system already holds."""
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from renderer.definition.typed_text import matches_whole
 from renderer.uploads.images import ImageRejected, process_upload
 from widgets.base import ActionResult, FieldContext, Widget
 from widgets.documents import THUMBNAIL_URL
@@ -16,6 +16,9 @@ class PhotoChoiceWidget(Widget):
 
     def keys(self, field: Any) -> list[str]:
         return [f"{field.id}.receipt", f"{field.id}.consent"]
+
+    def typed_keys(self, field: Any) -> tuple[str, ...]:
+        return (f"{field.id}.receipt",)
 
     def _owner(self, ctx: FieldContext) -> str:
         """Whose photo: the `owner` expression (the applicant), else the signed-in person."""
@@ -65,7 +68,7 @@ class PhotoChoiceWidget(Widget):
     def _valid_receipt(self, ctx: FieldContext, receipt: str) -> bool:
         s = read(ctx.field, PhotoChoiceSettings)
         return len(receipt) <= s.receipt_max_length and (not s.receipt_pattern
-                                                         or re.fullmatch(s.receipt_pattern, receipt) is not None)
+                                                         or matches_whole(s.receipt_pattern, receipt))
 
     def act(self, ctx: FieldContext, verb: str, form: Mapping[str, Any]) -> ActionResult:
         if verb == "system":

@@ -112,7 +112,8 @@ class TextSettings(Input):
     max_length: int | None = setting("Most characters (server check and maxlength attribute).", 100, 18,
                                      type="integer", minimum=1)
     pattern: str | None = setting("Regular expression the whole value must match (server check and pattern "
-                                  "attribute).", "^[0-9]{17}[0-9Xx]$", **TEXT)
+                                  "attribute), once the value is in its one spelling (ASCII digits, no zero-width "
+                                  "characters); \\d and \\w are ASCII only.", "^[0-9]{17}[0-9Xx]$", **TEXT)
     pattern_message: str | None = setting("Message when the pattern does not match (default: <label>格式不正确).",
                                           "证件号码应为18位,最后一位可以是数字或X", **SHOWN)
 

@@ -11,6 +11,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.iso7064 import mod_11_2
 
 from renderer.definition.expressions import DEFAULT_FUNCTIONS
+from renderer.definition.typed_text import ascii_digits
 
 
 def is_valid_id_number(number: Any) -> bool:
@@ -20,7 +21,7 @@ def is_valid_id_number(number: Any) -> bool:
     stdnum's cn.ric also wants a birth place in the 31 provinces, so only its date and checksum parts are used.
     """
     text = str(number or "").upper()
-    if len(text) != 18 or not text[:17].isdigit():
+    if len(text) != 18 or not ascii_digits(text[:17]) or text[17] not in "0123456789X":
         return False
     try:
         ric.get_birth_date(text)
@@ -30,9 +31,13 @@ def is_valid_id_number(number: Any) -> bool:
 
 
 def birth_date_of(number: Any) -> dt.date | None:
-    """The birth date encoded in a resident ID number, or None."""
+    """The birth date encoded in a resident ID number, or None (as for any number not in ASCII: stdnum would read
+    fullwidth and Arabic-Indic digits)."""
+    text = str(number or "")
+    if not text.isascii():
+        return None
     try:
-        return ric.get_birth_date(str(number or ""))
+        return ric.get_birth_date(text)
     except (ValidationError, ValueError):
         return None
 
@@ -40,7 +45,7 @@ def birth_date_of(number: Any) -> dt.date | None:
 def gender_of(number: Any) -> str | None:
     """男 or 女 from the 17th digit of an 18-digit ID number (odd is male)."""
     text = str(number or "")
-    if len(text) != 18 or not text[16].isdigit() or birth_date_of(text) is None:
+    if len(text) != 18 or not ascii_digits(text[16]) or birth_date_of(text) is None:
         return None
     return "男" if int(text[16]) % 2 else "女"
 

@@ -24,7 +24,8 @@ def prepare(ev: Evaluation, page: Page) -> bool:
 
 
 def apply_answers(ev: Evaluation, page: Page, form: Mapping[str, Any], feedback: Feedback, files: bool = True) -> None:
-    """Copy the page's posted answers into the draft; only keys the visible fields own are taken. An answer
+    """Copy the page's posted answers into the draft; only keys the visible fields own are taken, each in the one
+    spelling its widget keeps (Widget.canonical: a number typed in any script is kept in ASCII). An answer
     that another tab changed after this page was shown is kept as the other tab left it."""
     seen = form_version(form)
     for f in page.fields:
@@ -33,7 +34,7 @@ def apply_answers(ev: Evaluation, page: Page, form: Mapping[str, Any], feedback:
         widget = WIDGETS[f.kind]
         for key in widget.keys(f):
             value = form.get(key, "")
-            value = value[:2000] if isinstance(value, str) else ""
+            value = widget.canonical(f, key, value[:2000] if isinstance(value, str) else "")
             verdict = posted_verdict(ev.draft, key, value, seen)
             if verdict == "conflict":
                 feedback.errors[f.id], feedback.message = CONFLICT_FIELD, CONFLICT_MESSAGE

@@ -8,6 +8,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from renderer.definition.typed_text import ascii_digits
 from renderer.journey.evaluation import Draft
 from renderer.journey.submission import SUBMISSION, new_key
 from renderer.store.base import StaleDraft, stored_json
@@ -127,7 +128,7 @@ class Drafts:
 def form_version(form: Mapping[str, Any]) -> int | None:
     """The draft version the posted page was shown at (a hidden field); None from a client that sends none."""
     text = form.get("_version")
-    return int(text) if isinstance(text, str) and text.isdigit() and len(text) < 12 else None
+    return int(text) if isinstance(text, str) and ascii_digits(text) and len(text) < 12 else None
 
 
 def posted_verdict(draft: Draft, key: str, posted: str, seen: int | None) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from renderer.definition.model import Button, Definition, Journey, Page, Route
+from renderer.definition.typed_text import ascii_digits
 from renderer.journey import answers, flash, submission, verification
 from renderer.journey.answers import CONFLICT_FIELD, CONFLICT_MESSAGE
 from renderer.journey.calls import fill, run_call
@@ -211,7 +212,7 @@ class Engine:
             answers.field_action(ev, page, action, form, feedback)
             self.save(ev)
             return self.view(self.evaluate(identity, journey, ev.draft), page, feedback, edit=edit)
-        index = int(action.removeprefix("button:")) if action.startswith("button:") and action[7:].isdigit() else 0
+        index = int(action.removeprefix("button:")) if action.startswith("button:") and ascii_digits(action[7:]) else 0
         buttons = page.buttons
         if index >= len(buttons):
             self.save(ev)

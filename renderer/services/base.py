@@ -74,6 +74,9 @@ class FaceCheck(Protocol):
 
 
 class SmsGateway(Protocol):
+    """`phone` is always E.164 (+8613600002819), one spelling per number: its records (the resend wait, the daily
+    cap, the wrong tries) are keyed by it."""
+
     def send_code(self, phone: str, now: dt.datetime | None = None) -> SentCode: ...
     def verify(self, phone: str, code: str, now: dt.datetime | None = None) -> str:
         """'ok', 'wrong', 'expired', 'voided' (too many wrong tries) or 'none' (no code sent)."""

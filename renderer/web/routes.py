@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from renderer.definition.model import Definition, Journey
+from renderer.definition.typed_text import typed_text
 from renderer.journey import flash, verification
 from renderer.journey.engine import Engine, PageView, Redirect
 from renderer.services.base import Identity
@@ -136,7 +137,7 @@ async def login(request: Request) -> Response:
     form = await read_form(request)
     if form is None or not csrf_ok(request, form):
         return await _login_again(request, "页面已过期,请重新登录", "", 400)
-    number = str(form.get("id_number", "")).strip()[:40]
+    number = typed_text(str(form.get("id_number", "")))[:40]     # one spelling: ４４０１…ｘ is 4401…X
     if not number:
         return await _login_again(request, "请输入证件号码", number, 401)
     # The attempt takes its slot first, in one locked transaction, so concurrent guesses cannot all pass a read of

@@ -14,7 +14,7 @@ async def application_schema(request: Request) -> Response:
     `?version=<form.version>` from the version an application names (older versions come from the store)."""
     engine = request.app.state.engine
     version = request.query_params.get("version", "")
-    if version and not (len(version) <= 64 and version.isalnum()):
+    if version and not (len(version) <= 64 and version.isascii() and version.isalnum()):
         raise HTTPException(404)
     definition = await run_in_threadpool(engine.versions.get, version) if version else engine.definition
     if definition is None:

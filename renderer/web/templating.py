@@ -59,7 +59,7 @@ def _option_list(options: tuple[Any, ...], valued: bool, shown: Callable[[Any], 
 
 
 # A service line (12333, 12345) or a landline with its area code (020-83528957), not inside a longer number.
-PHONE_NUMBER = re.compile(r"(?<![\d-])(?:12[0-9]{3}|0\d{2,3}-\d{7,8})(?![\d-])")
+PHONE_NUMBER = re.compile(r"(?<![\d-])(?:12[0-9]{3}|0\d{2,3}-\d{7,8})(?![\d-])", re.ASCII)
 
 
 def tel_links(text: Any) -> Markup:

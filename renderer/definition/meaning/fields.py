@@ -11,6 +11,7 @@ from renderer.definition.errors import LoadError, did_you_mean, format_path
 from renderer.definition.meaning.domains import Domains
 from renderer.definition.meaning.places import Place
 from renderer.definition.model import Field
+from renderer.definition.typed_text import compiled_pattern
 
 PATTERN_KEYS = ("pattern", "receipt_pattern")
 TODAY = "today"
@@ -53,7 +54,7 @@ def pattern_error(pattern: Any, place: Place, what: str) -> LoadError | None:
     if not isinstance(pattern, str):
         return None
     try:
-        re.compile(pattern)
+        compiled_pattern(pattern)       # compiled as answers are matched (ASCII classes)
     except re.error as exc:
         offset = exc.pos or 0
         return problem("pattern.invalid", place.token(pattern, offset), format_path(place.path), what=what,

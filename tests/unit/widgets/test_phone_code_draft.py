@@ -8,7 +8,7 @@ from renderer.definition.model import Field, Position
 from renderer.services.simulator import SimulatedSms
 from renderer.store import open_store
 from widgets import WIDGETS, FieldContext
-from widgets.phone_code import ALREADY_VERIFIED
+from widgets.phone_code import ALREADY_VERIFIED, e164
 
 HERE = Position("test.yaml", 1, 1)
 WIDGET = WIDGETS["phone_code"]
@@ -39,7 +39,7 @@ class Draft:
 
     def verify(self, ctx: FieldContext, number: str) -> None:
         ctx.set("", number)
-        sent = self.sms.send_code(number)
+        sent = self.sms.send_code(e164(number))          # as the widget gives it to the gateway
         ctx.set("code", sent.demo_text.split("验证码为")[1][:6])
         assert WIDGET.check(ctx, WIDGET.value(ctx), True) is None
 

@@ -63,7 +63,7 @@ def test_phone_code_verifies_once_with_the_gateway() -> None:
     c = ctx("phone_code", {"f": "13600002819", "f.code": ""})
     widget = WIDGETS["phone_code"]
     assert widget.check(c, "13600002819", True) == "请输入验证码"
-    sent = c.services.sms.send_code("13600002819")
+    sent = c.services.sms.send_code("+8613600002819")          # the gateway is given E.164
     code = sent.demo_text.split("验证码为")[1][:6]
     c.raw["f.code"] = "000000" if code != "000000" else "111111"
     assert widget.check(c, "13600002819", True) == "验证码不正确,请重新输入"
