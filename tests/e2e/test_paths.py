@@ -52,10 +52,10 @@ WANG_FANG = {"id": "440105198502114020", "phone": "13977778888",
 JIANG_LIZHI = {"id": "440304198709234462", "phone": "13644445555"}
 LIU_YANG = {"id": "440106199107071535", "phone": "13755556666"}
 JOHN_SMITH = {"id": "USA110088042512", "phone": "13800138000"}
-ZHOU_MIN = {"id": "440106198806061510", "phone": "13622220000"}            # holds a card already
-ZHOU_JIANGUO = {"id": "440103197803151312", "phone": "13633330000",         # for his son, who holds one
+ZHOU_MIN = {"id": "440106198806061518", "phone": "13622220000"}            # holds a card already
+ZHOU_JIANGUO = {"id": "440105198503151317", "phone": "13633330000",         # for his son, who holds one
                 "samples": {"法定监护人与申领人关系": "父亲", "申领人姓名": "周小军", "证件类型": "户口簿",
-                            "证件号码": "440105201609103310"}}
+                            "证件号码": "440105201609103318"}}
 ZHAO_MIN = {"id": "440104199303032645", "phone": "13866667777"}
 
 # an eligible person for each journey (an `ok` route, and the start of most others)
