@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/receipts/{reference}.pdf", receipts.receipt_pdf),
             Route("/receipts/{reference}", receipts.receipt),
             Route("/schemas/applications/{journey}.json", schemas.application_schema),
-            Route("/j/{journey}", routes.journey_start),
+            Route("/j/{journey}", routes.journey_start, methods=["GET", "POST"]),
             Route("/j/{journey}/restart", routes.journey_restart, methods=["POST"]),
             Route("/j/{journey}/result/{result}", routes.journey_result),
             Route("/j/{journey}/{page}", routes.journey_page, methods=["GET", "POST"]),
