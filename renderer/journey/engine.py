@@ -12,7 +12,7 @@ from renderer.journey.calls import fill, run_call
 from renderer.journey.drafts import DraftConflict, Drafts, form_version, stale_confirm
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
 from renderer.journey.links import link_url, return_url
-from renderer.journey.pinning import definition_for
+from renderer.journey.pinning import definition_for, start_again_on_today
 from renderer.journey.results import result_view
 from renderer.journey.view import Feedback, PageView, Redirect, outcome_env, page_url, page_view
 from renderer.journey.walks import Walks
@@ -410,6 +410,15 @@ class Engine:
             return self.front_door(identity, journey)
         return result_view(journey, result, {**ev.env, "outcome": outcome},
                            lambda link: link_url(self.definition.journeys, ev, None, link))
+
+    def start_again(self, identity: Identity, journey: Journey) -> Redirect:
+        """按最新规则重新办理: a draft whose version no longer loads moves to today's forms, answers kept where they
+        still fit (renderer/journey/pinning.py); any other draft is left as it is."""
+        draft = self.drafts.load(identity.key, journey.id)
+        if self.versions.get(draft.form_version or "") is None and self.versions.unloadable(draft.form_version):
+            start_again_on_today(self.definition, journey.id, draft)
+            self.drafts.save(identity.key, journey.id, draft)
+        return self.front_door(identity, journey)
 
     def restart(self, identity: Identity, journey: Journey) -> Redirect:
         """返回首页 after a result: a finished application's draft is cleared; a failed one is kept."""

@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None, reload_forms: bool = False, pre
             Route("/schemas/applications/{journey}.json", schemas.application_schema),
             Route("/j/{journey}", routes.journey_start, methods=["GET", "POST"]),
             Route("/j/{journey}/restart", routes.journey_restart, methods=["POST"]),
+            Route("/j/{journey}" + routes.START_AGAIN, routes.journey_start_again, methods=["POST"]),
             Route("/j/{journey}/result/{result}", routes.journey_result),
             Route("/j/{journey}/{page}", routes.journey_page, methods=["GET", "POST"]),
             Route("/j/{journey}/{page}/refresh", routes.journey_refresh, methods=["POST"]),

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from renderer.definition.model import Definition, Journey
 from renderer.journey import flash, verification
 from renderer.journey.engine import Engine, PageView, Redirect
+from renderer.journey.pinning import VersionUnavailable
 from renderer.services.base import Identity
 from renderer.store.base import utcnow
 from renderer.web import analyst, sessions
@@ -227,7 +228,12 @@ def _answer_held(request: Request, handler: JourneyHandler, form: dict[str, Any]
         return error_page(request, "未找到该事项", 404)
     if form is not None and not csrf_ok(request, form):
         return error_page(request, "页面已过期,请返回刷新后重新操作", 403)
-    return handler(request, identity, journey, form)
+    try:
+        return handler(request, identity, journey, form)
+    except VersionUnavailable:       # the draft's forms no longer load: the citizen decides (nothing moved)
+        return render(request, "version_gone.html", {"journey": texts(request).journeys.get(journey.id, journey),
+                                                     "action_url": f"/j/{journey.id}{START_AGAIN}"},
+                      status=200 if form is None else 409)
 
 
 def page_response(request: Request, outcome: Redirect | PageView) -> Response:
@@ -256,6 +262,15 @@ def journey_start(request: Request, identity: Identity, journey: Journey, form: 
     if form is None:
         return page_response(request, engine(request).front_door(identity, journey))
     return post_answer(request, identity, engine(request).start(identity, journey, request.query_params.get("return")))
+
+
+START_AGAIN = "/start-again"
+
+
+@journey_endpoint
+def journey_start_again(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    """按最新规则重新办理, from the page a draft on a version that no longer loads is shown."""
+    return post_answer(request, identity, engine(request).start_again(identity, journey))
 
 
 @journey_endpoint
