@@ -20,6 +20,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy import text as sql_text
 from starlette.testclient import TestClient
 
+from renderer.journey.engine import Engine
 from renderer.journey.verification import PASSES, pass_key
 from renderer.store.tables import sessions
 from renderer.web.app import create_app
@@ -68,12 +69,13 @@ class Watched(Citizen):
         super().__init__(client)
         self.app = app
         self.seen: set[str] = set()          # addresses the walk was sent to (flash tokens and all)
+        self.watching = True
 
     def read(self, url: str, method: str = "GET") -> Any:
         before = snapshot(self.app)
         answer = self.client.request(method, url, follow_redirects=False)
         after = snapshot(self.app)
-        changed = changes(before, after)
+        changed = changes(before, after) if self.watching else []
         assert not changed, f"{method} {url} ({answer.status_code}) changed the store: {changed}"
         return answer
 
@@ -223,3 +225,30 @@ def test_no_get_of_the_cleanup_journey_or_its_popup_changes_the_store(watched: W
     citizen.post("/j/cleanup/review", {"_action": "button:0", "_confirmed": "1"})
     assert citizen.last.url.path == "/j/cleanup/result/cleaned", citizen.last.url
     citizen.sweep()
+
+
+def test_an_answer_the_draft_missed_is_shown_by_a_get_and_recorded_by_a_post(
+        watched: Watched, monkeypatch: pytest.MonkeyPatch) -> None:
+    """确认提交 answered, then the worker died before the draft took the answer: 信息确认 opened again shows that
+    the result came (a GET records nothing), and 查看办理结果 (a POST) records it and shows it."""
+    citizen = watched
+    citizen.sign_in()
+    citizen.watching = False          # the walk there is the other tests' (here: the state after the crash)
+    citizen.walk_to_confirm()
+    citizen.watching = True
+    real_route = Engine._route
+
+    def dies_once(self: Engine, *args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(Engine, "_route", real_route)
+        raise RuntimeError("the worker died after the province answered")
+
+    monkeypatch.setattr(Engine, "_route", dies_once)
+    with pytest.raises(RuntimeError):
+        citizen.post("/j/adult/confirm", {"_action": "button:0"})
+    shown = citizen.get("/j/adult/confirm")          # checked: the store is as it was
+    assert shown.status_code == 200 and "查看办理结果" in shown.text, shown.text[-2000:]
+    citizen.sweep()
+    done = citizen.post("/j/adult/confirm", {})
+    assert done.url.path == "/j/adult/result/submitted", done.url
+    owner = citizen.app.state.services.sign_in.sign_in(ZHANG).key
+    assert [a.status for a in citizen.app.state.store.applications_of(owner)] == ["accepted"]
