@@ -131,8 +131,9 @@ class Widget:
         """Handle a button inside the field; the default widget has none."""
         return ActionResult(error="不支持的操作")
 
-    def prepare(self, ctx: FieldContext) -> None:
-        """Fetch what the field shows before the page renders (e.g. the system photo)."""
+    def prepare(self, ctx: FieldContext, keep: bool = True) -> None:
+        """Fetch what the field shows before the page renders (e.g. the system photo) into `ctx.facts`. With
+        keep=False (a GET) nothing may be stored: what is fetched is only shown, and fetched again by the POST."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The card photo: fetched by receipt number (获取图片), or the one the social security system already holds."""
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +10,8 @@ from renderer.uploads.images import ImageRejected, process_upload
 from widgets.base import ActionResult, FieldContext, Widget
 from widgets.documents import THUMBNAIL_URL
 from widgets.settings import PhotoChoiceSettings, read
+
+PREVIEW = ".system_preview"      # facts suffix, in a GET's copy of the draft only: the system photo as shown
 
 
 class PhotoChoiceWidget(Widget):
@@ -27,33 +30,43 @@ class PhotoChoiceWidget(Widget):
     def _system_upload(self, ctx: FieldContext) -> str | None:
         return ctx.facts.get(f"{ctx.field.id}.system_photo") or None
 
+    def _system_shown(self, ctx: FieldContext) -> bool:
+        """The system holds a photo: kept as an upload (after a POST), or only looked at (a GET's preview)."""
+        return self._system_upload(ctx) is not None or bool(ctx.facts.get(f"{ctx.field.id}{PREVIEW}"))
+
     def _receipt_photo(self, ctx: FieldContext) -> Mapping[str, str] | None:
         found = ctx.facts.get(f"{ctx.field.id}.receipt_photo")
         return found if found and found.get("receipt") == ctx.get("receipt").strip().upper() else None
 
     def _consent(self, ctx: FieldContext) -> bool:
         if not ctx.has("consent"):      # ticked by default when the system has a photo (manual 1.3.4)
-            return self._system_upload(ctx) is not None and self._receipt_photo(ctx) is None
+            return self._system_shown(ctx) and self._receipt_photo(ctx) is None
         return ctx.get("consent") == "1"
 
-    def prepare(self, ctx: FieldContext) -> None:
-        key = f"{ctx.field.id}.system_photo"
+    def prepare(self, ctx: FieldContext, keep: bool = True) -> None:
+        """The photo the social security system holds: on a GET only shown (a data: address, stored nowhere); the
+        page's POST fetches it again and keeps it as an upload of the draft, once."""
+        key, preview = f"{ctx.field.id}.system_photo", f"{ctx.field.id}{PREVIEW}"
         if key in ctx.facts:
             return
         data = ctx.services.provincial.system_photo(self._owner(ctx))
-        upload = None
-        if data:
-            try:
-                image = process_upload(data)
-                upload = ctx.keep_upload(image.data, image.content_type, thumbnail=image.thumbnail)
-            except ImageRejected:
-                upload = None
-        ctx.facts[key] = upload or ""
+        try:
+            image = process_upload(data) if data else None
+        except ImageRejected:
+            image = None
+        if image is None:
+            ctx.facts[key] = ""
+        elif keep:
+            ctx.facts.pop(preview, None)
+            ctx.facts[key] = ctx.keep_upload(image.data, image.content_type, thumbnail=image.thumbnail)
+        else:
+            shown, content_type = (image.thumbnail, "image/jpeg") if image.thumbnail else (image.data, image.content_type)
+            ctx.facts[preview] = f"data:{content_type};base64,{base64.b64encode(shown).decode()}"
 
     def value(self, ctx: FieldContext) -> Any:
         system = self._system_upload(ctx)
-        if system and self._consent(ctx):
-            return {"source": "system", "upload": system}
+        if self._system_shown(ctx) and self._consent(ctx):
+            return {"source": "system", "upload": system or ""}       # "": seen on a GET, kept by the POST
         receipt = self._receipt_photo(ctx)
         if receipt:
             return {"source": "receipt", "upload": receipt["upload"], "receipt": receipt["receipt"]}
@@ -110,8 +123,9 @@ class PhotoChoiceWidget(Widget):
     def view(self, ctx: FieldContext) -> dict[str, Any]:
         receipt, system = self._receipt_photo(ctx), self._system_upload(ctx)
         s = read(ctx.field, PhotoChoiceSettings)
+        system_url = THUMBNAIL_URL.format(id=system) if system else ctx.facts.get(f"{ctx.field.id}{PREVIEW}") or None
         return {"receipt": ctx.get("receipt"), "receipt_url": THUMBNAIL_URL.format(id=receipt["upload"]) if receipt else None,
-                "system_url": THUMBNAIL_URL.format(id=system) if system else None, "consent": self._consent(ctx),
+                "system_url": system_url, "consent": self._consent(ctx),
                 # The texts are the manual's, declared in YAML (the schema requires them for this kind).
                 "receipt_label": s.receipt_label, "receipt_button": s.receipt_button,
                 "system_label": s.system_label, "system_consent": s.system_consent,

@@ -23,7 +23,8 @@ class RecordListWidget(Widget):
             return []        # nothing a POST may change
         return [f"{field.id}.pick.{i}" for i in range(MAX_RECORDS)]
 
-    def prepare(self, ctx: FieldContext) -> None:
+    def prepare(self, ctx: FieldContext, keep: bool = True) -> None:
+        """The records, into the draft's facts (a GET's draft is not saved: the POST fetches them again)."""
         key = f"{ctx.field.id}.records"
         source = read(ctx.field, RecordListSettings).source
         if key not in ctx.facts and source in SOURCES:

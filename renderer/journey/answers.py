@@ -14,12 +14,13 @@ CONFLICT_MESSAGE = "您在其他窗口或设备上同时修改了本页内容,�
 CONFLICT_FIELD = "此项已在其他窗口修改,现显示最新保存的内容"
 
 
-def prepare(ev: Evaluation, page: Page) -> bool:
-    """Let the visible fields fetch what they show (the system photo); True when the draft changed."""
+def prepare(ev: Evaluation, page: Page, keep: bool) -> bool:
+    """Let the visible fields fetch what they show (the system photo); True when the draft changed. `keep`: False
+    on a GET, which stores nothing (the draft is not saved and no upload is made), True on a POST."""
     before = dict(ev.draft.facts)
     for f in page.fields:
         if f.id in ev.visible:
-            WIDGETS[f.kind].prepare(ev.context(f))
+            WIDGETS[f.kind].prepare(ev.context(f), keep)
     return before != ev.draft.facts
 
 

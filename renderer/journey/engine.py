@@ -13,7 +13,7 @@ from renderer.journey.calls import fill, run_call
 from renderer.journey.drafts import DraftConflict, Drafts, form_version, stale_confirm
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
 from renderer.journey.links import link_url, return_url
-from renderer.journey.pinning import definition_for
+from renderer.journey.pinning import definition_for, start_again_on_today
 from renderer.journey.results import result_view
 from renderer.journey.view import Feedback, PageView, Redirect, outcome_env, page_url, page_view
 from renderer.journey.walks import Walks
@@ -93,16 +93,23 @@ class Engine:
         feedback = Feedback(errors=dict.fromkeys(fields, CONFLICT_FIELD), message=CONFLICT_MESSAGE)
         return self.view(ev, page, feedback, status=409)
 
-    # ------------------------------------------------------------------ GET
+    # ------------------------------------------------------------------ GET: reads only, the store is left as it was
+
+    def front_door(self, identity: Identity, journey: Journey) -> Redirect:
+        """The journey's address opened (a home link, a bookmark): its first page on the draft's route, read only."""
+        ev = self.evaluate(identity, journey)
+        first = ev.pages_on_route[0] if ev.pages_on_route else ev.journey.pages[0]
+        return Redirect(page_url(ev.journey.id, first.id))
 
     def start(self, identity: Identity, journey: Journey, return_to: str | None = None) -> Redirect:
-        """Enter through the front door: the first page (the guide); its button resumes the draft where it stopped.
+        """Enter through the front door by a button (a POST): the first page (the guide); its button resumes the
+        draft where it stopped. A side entrance (本人申领 from the guardian's guide) ends here.
 
         `return_to` ('journey:page') is kept for a later `goto: return`.
         """
         ev = self.evaluate(identity, journey)
         journey = ev.journey          # the version this draft is on
-        ev.draft.facts.pop(ENTRY, None)            # a side entrance (本人申领 from the guardian's guide) ends here
+        ev.draft.facts.pop(ENTRY, None)
         if return_to and return_url(self.definition.journeys, return_to):
             ev.draft.facts[RETURN] = return_to
         self.save(ev)
@@ -124,26 +131,29 @@ class Engine:
             page_id = (ev.first_incomplete() or target.pages[0]).id
         return Redirect(page_url(journey_id, page_id))
 
-    def _sent_application(self, ev: Evaluation, page: Page) -> Redirect | PageView | None:
-        """Back on 信息确认 after 确认提交: the result once it is settled, 正在提交 while it is being sent."""
+    def _sent_application(self, ev: Evaluation, page: Page, settle: bool) -> Redirect | PageView | None:
+        """Back on 信息确认 after 确认提交: 正在提交 while it is being sent; once it is settled, the result (`settle`,
+        a POST: the draft records it) or, on a GET, a button that asks for it (a GET leaves the draft as it is)."""
         application = submission.current(ev)
         if application is None or application.status == "failed":
             return None
         button = next((b for b in page.buttons if any(c.service == "submit_application" for c in b.calls)), None)
         if button is None:
             return None
-        if application.settled:
+        if application.settled and settle:
             return self._route(ev, page, button, submission.outcome_of(application), Feedback(), False)
+        if application.settled:
+            return self.submitting_view(ev, page, settled=True)
         return self.submitting_view(ev, page, application.lease_until is None
                                     or application.lease_until <= submission_now())
 
-    def submitting_view(self, ev: Evaluation, page: Page, interrupted: bool = False,
+    def submitting_view(self, ev: Evaluation, page: Page, interrupted: bool = False, settled: bool = False,
                         refused: bool = False) -> PageView:
         """正在提交: what is happening and what to do; the page looks again by itself until there is a result.
         `refused`: what this request asked to save was not saved (the answers being sent stay as they are)."""
         view = self.view(ev, page, Feedback())
-        view.template, view.status = "submitting.html", 202
-        view.data["interrupted"], view.data["refused"] = interrupted, refused
+        view.template, view.status = "submitting.html", 200 if settled else 202
+        view.data["interrupted"], view.data["settled"], view.data["refused"] = interrupted, settled, refused
         return view
 
     def pending_view(self, identity: Identity, journey: Journey) -> Redirect | PageView:
@@ -170,16 +180,14 @@ class Engine:
         if page is None or not ev.reachable(page):
             first = ev.first_incomplete() or journey.pages[0]
             return Redirect(page_url(journey.id, first.id))
-        gate = self._verified_first(ev, page, edit)
-        if gate is not None:
-            return gate
+        if verification.missing(ev, page.id) is not None:      # the check is begun by a POST on its screen
+            return Redirect(verification.screen_url(journey.id, page.id) + ("?edit=1" if edit else ""))
         if page.is_confirm:
-            sent = self._sent_application(ev, page)
+            sent = self._sent_application(ev, page, settle=False)
             if sent is not None:
                 return sent
         said = shown and flash.shown(self.store.records, identity.key, journey.id, page.id, shown, ev.draft.version)
-        if answers.prepare(ev, page):      # fetched something (the system photo): values may have changed
-            self.save(ev)
+        if answers.prepare(ev, page, keep=False):      # looked up what fields show (the system photo), kept nowhere
             ev = self.evaluate(identity, journey, ev.draft)
         banner = (page.banner or DEFAULT_BANNER.format(title=page.title)) if why else None
         return self.view(ev, page, said or Feedback(), edit=edit, banner=banner)
@@ -201,6 +209,13 @@ class Engine:
         gate = self._verified_first(ev, page, edit)       # nothing posted to the page is taken without a pass
         if gate is not None:
             return gate
+        sent = submission.current(ev) if page.is_confirm else None
+        if sent is not None and sent.settled:       # answered already (see _sent_application): this POST records it
+            settled = self._sent_application(ev, page, settle=True)
+            if settled is not None:
+                return settled
+        if answers.prepare(ev, page, keep=True):       # what the fields show is kept with the answers it goes with
+            ev = self.evaluate(identity, journey, ev.draft)
         action = str(form.get("_action", ""))
         feedback = Feedback(opener=action or None)
         answers.apply_answers(ev, page, form, feedback)
@@ -233,7 +248,7 @@ class Engine:
         feedback = Feedback()
         answers.apply_answers(ev, page, form, feedback, files=False)
         ev = self.evaluate(identity, journey, ev.draft)
-        if answers.prepare(ev, page):
+        if answers.prepare(ev, page, keep=True):
             ev = self.evaluate(identity, journey, ev.draft)
         self.save(ev)
         return self.view(ev, page, feedback, edit=form.get("_edit") == "1")
@@ -349,8 +364,25 @@ class Engine:
         self.save(ev)
         return Redirect(url)
 
-    def verify_pending(self, identity: Identity, journey: Journey, page_id: str) -> verification.Pending | None:
-        return verification.pending(self.evaluate(identity, journey), page_id)
+    def verify_screen(self, identity: Identity, journey: Journey, page_id: str) -> verification.Screen | None:
+        """What the verification screen of this page shows (read only): the check begun, or the button that begins
+        the one the page needs; None when nothing is asked there."""
+        ev = self.evaluate(identity, journey)
+        begun = verification.pending(ev, page_id)
+        if begun is not None:
+            return verification.Screen(begun.service, begun=True)
+        page = ev.journey.page(page_id)
+        needed = verification.missing(ev, page_id) if page is not None and ev.reachable(page) else None
+        return verification.Screen(needed.service, begun=False) if needed is not None else None
+
+    @_conflicts_shown
+    def verify_begin(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False) -> Redirect:
+        """开始人脸核验 pressed on the screen of a page that needs the check: the check begins (a POST, never a GET)."""
+        ev = self.evaluate(identity, journey)
+        page = ev.journey.page(page_id)
+        if page is None or not ev.reachable(page):
+            return Redirect(page_url(ev.journey.id, (ev.first_incomplete() or ev.journey.pages[0]).id))
+        return self._verified_first(ev, page, edit) or Redirect(page_url(ev.journey.id, page_id, edit=edit))
 
     @_conflicts_shown
     def verify_done(self, identity: Identity, journey: Journey, page_id: str,
@@ -391,9 +423,18 @@ class Engine:
         outcome = ev.draft.outcome or {}
         result = journey.results.get(result_id)
         if result is None or outcome.get("result") != result_id:
-            return self.start(identity, journey)
+            return self.front_door(identity, journey)
         return result_view(journey, result, {**ev.env, "outcome": outcome},
                            lambda link: link_url(self.definition.journeys, ev, None, link))
+
+    def start_again(self, identity: Identity, journey: Journey) -> Redirect:
+        """按最新规则重新办理: a draft whose version no longer loads moves to today's forms, answers kept where they
+        still fit (renderer/journey/pinning.py); any other draft is left as it is."""
+        draft = self.drafts.load(identity.key, journey.id)
+        if self.versions.get(draft.form_version or "") is None and self.versions.unloadable(draft.form_version):
+            start_again_on_today(self.definition, journey.id, draft)
+            self.drafts.save(identity.key, journey.id, draft)
+        return self.front_door(identity, journey)
 
     def restart(self, identity: Identity, journey: Journey) -> Redirect:
         """返回首页 after a result: a finished application's draft is cleared; a failed one is kept."""

@@ -20,6 +20,7 @@ from renderer.store.base import utcnow
 
 PENDING = "_verify"          # draft facts: the check in progress and what it is for
 PASSES = "verified"          # records kind: a passed check, per citizen and service
+BEGIN = "begin"              # the screen's _action that begins a check a page needs (a POST: a GET begins nothing)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,14 @@ class Pending:
     def to_json(self) -> dict[str, Any]:
         return {"service": self.service, "page": self.page, "challenge": self.challenge, "button": self.button,
                 "edit": self.edit, "done": list(self.done)}
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What a verification's screen shows: the check in progress (`begun`), or the button that begins it."""
+
+    service: str
+    begun: bool
 
 
 def pass_key(identity: Identity, service: str) -> str:

@@ -101,8 +101,10 @@ def outcome_env(outcome: Outcome | None) -> dict[str, Any]:
 
 
 def link_button(label: str, url: str | None) -> dict[str, Any]:
-    """A popup or result button; one that changes the draft (starting again) is a POST, never a GET."""
-    return {"label": label, "url": url, "post": url is not None and url.endswith(RESTART)}
+    """A popup or result button; one that changes the draft (starting again, or entering another journey that
+    remembers where to come back to) is a POST, never a GET."""
+    changes = url is not None and (url.endswith(RESTART) or (url.startswith("/j/") and "?return=" in url))
+    return {"label": label, "url": url, "post": changes}
 
 
 

@@ -19,6 +19,10 @@ class VersionRegistry:
     def __init__(self, current: Definition | None, root: Path | None = None, store: Any = None) -> None:
         self.store = store
         self._cache: dict[str, Definition] = {}
+        # Versions that cannot be had, with why: a load is a pure function of a version's stored files (written
+        # once, never changed) and of this process's code, so its failure is kept like its success, per process,
+        # and never tried again; another worker finds the same by itself. Nothing a request needs lives only here.
+        self._unloadable: dict[str, str] = {}
         self._lock = threading.Lock()
         self.current: Any = current       # None only while an analyst's `serve --reload` starts on broken forms
         if current is not None:
@@ -36,17 +40,24 @@ class VersionRegistry:
         self.current = definition
 
     def get(self, version: str) -> Definition | None:
-        """The definition of a stored version, loaded once per process; None if it cannot be had."""
+        """The definition of a stored version, loaded once per process; None if it cannot be had (see
+        `unloadable`: that answer is kept too, so a version that fails is not loaded again on every request)."""
         found = self._cache.get(version)
-        if found is not None or self.store is None:
+        if found is not None or self.store is None or version in self._unloadable:
             return found
         with self._lock:
-            if version not in self._cache:
+            if version not in self._cache and version not in self._unloadable:
                 loaded = self._load(version)
-                if loaded is None:
-                    return None
-                self._cache[version] = loaded
-        return self._cache[version]
+                if isinstance(loaded, str):
+                    self._unloadable[version] = loaded
+                else:
+                    self._cache[version] = loaded
+        return self._cache.get(version)
+
+    def unloadable(self, version: str | None) -> str | None:
+        """Why a stored version cannot be served any more (it fails today's checks, or is missing), once `get`
+        tried it; None for a version that loads, or that was not tried."""
+        return self._unloadable.get(version) if version else None
 
     def label(self, version: str | None) -> str:
         if not version:
@@ -54,11 +65,12 @@ class VersionRegistry:
         known = self._cache.get(version)
         return known.label if known else (self.store.versions.label(version) if self.store else None) or version[:8]
 
-    def _load(self, version: str) -> Definition | None:
+    def _load(self, version: str) -> Definition | str:
+        """The definition of a stored version, or why there is none."""
         stored = self.store.versions.files(version)
         if stored is None:
             log.warning("form version %s is not in the store", version)
-            return None
+            return "not in the store"
         label, files = stored
         with tempfile.TemporaryDirectory(prefix="yss-version-") as folder:
             root = Path(folder) / "forms"
@@ -69,7 +81,7 @@ class VersionRegistry:
             result = load_forms(root)
         if result.definition is None:
             log.warning("form version %s (%s) no longer loads: %d problems", label, version, len(result.errors))
-            return None
+            return f"no longer loads: {len(result.errors)} problems ({', '.join(sorted({e.code for e in result.errors}))})"
         return result.definition
 
 
@@ -79,6 +91,12 @@ def log_drafts_on_older_versions(versions: VersionRegistry, store: Any) -> None:
     log.info("serving form version %s (%s)", current.label, current.version)
     for journey_id, version, count in store.versions.drafts_not_on(current.version):
         journey = current.journeys.get(journey_id)
+        broken = version and journey is not None and versions.get(version) is None and versions.unloadable(version)
+        if broken:
+            log.warning("%d %s draft(s) on form version %s, which %s: each is shown a page that offers to start "
+                        "again on %s (answers kept where they still fit)", count, journey_id, versions.label(version),
+                        broken, current.label)
+            continue
         if journey is None:
             what = "journey no longer served: they finish on their version"
         elif journey.in_flight == "continue":

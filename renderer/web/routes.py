@@ -17,6 +17,7 @@ from renderer.definition.model import Definition, Journey
 from renderer.definition.typed_text import typed_text
 from renderer.journey import flash, verification
 from renderer.journey.engine import Engine, PageView, Redirect
+from renderer.journey.pinning import VersionUnavailable
 from renderer.services.base import Identity
 from renderer.store.base import SubmissionPending, utcnow
 from renderer.web import analyst, sessions
@@ -234,6 +235,10 @@ def _answer_held(request: Request, handler: JourneyHandler, form: dict[str, Any]
         return handler(request, identity, journey, form)
     except SubmissionPending:       # the draft's application is being sent: nothing is saved meanwhile
         return page_response(request, engine(request).pending_view(identity, journey))
+    except VersionUnavailable:       # the draft's forms no longer load: the citizen decides (nothing moved)
+        return render(request, "version_gone.html", {"journey": texts(request).journeys.get(journey.id, journey),
+                                                     "action_url": f"/j/{journey.id}{START_AGAIN}"},
+                      status=200 if form is None else 409)
 
 
 def page_response(request: Request, outcome: Redirect | PageView) -> Response:
@@ -257,7 +262,20 @@ def post_answer(request: Request, identity: Identity, outcome: Redirect | PageVi
 
 @journey_endpoint
 def journey_start(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
-    return page_response(request, engine(request).start(identity, journey, request.query_params.get("return")))
+    """GET: where the citizen is (a home link; nothing changes). POST: a button that enters the journey, keeping
+    the page a `goto: return` comes back to (`?return=`)."""
+    if form is None:
+        return page_response(request, engine(request).front_door(identity, journey))
+    return post_answer(request, identity, engine(request).start(identity, journey, request.query_params.get("return")))
+
+
+START_AGAIN = "/start-again"
+
+
+@journey_endpoint
+def journey_start_again(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
+    """按最新规则重新办理, from the page a draft on a version that no longer loads is shown."""
+    return post_answer(request, identity, engine(request).start_again(identity, journey))
 
 
 @journey_endpoint
@@ -286,13 +304,15 @@ def journey_refresh(request: Request, identity: Identity, journey: Journey, form
 @journey_endpoint
 def journey_verify(request: Request, identity: Identity, journey: Journey, form: Any) -> Response:
     """A verification's screen (the simulated face check: the channel's own screen in a real deployment)."""
-    page_id = request.path_params["page"]
+    page_id, edit = request.path_params["page"], request.query_params.get("edit") == "1"
     if form is None:
-        pending = engine(request).verify_pending(identity, journey, page_id)
-        if pending is None:
+        shown = engine(request).verify_screen(identity, journey, page_id)
+        if shown is None:
             return redirect(request, f"/j/{journey.id}/{page_id}")
-        return render(request, verification.screen(pending.service),
-                      {"journey": texts(request).journeys.get(journey.id, journey)})
+        return render(request, verification.screen(shown.service),
+                      {"journey": texts(request).journeys.get(journey.id, journey), "begun": shown.begun})
+    if form.get("_action") == verification.BEGIN:      # 开始人脸核验: a check is begun by a POST, never by a GET
+        return post_answer(request, identity, engine(request).verify_begin(identity, journey, page_id, edit))
     return post_answer(request, identity, engine(request).verify_done(identity, journey, page_id, form))
 
 

@@ -41,6 +41,7 @@ PATHS: list[tuple[Journey, JourneyPath]] = [(journey, path) for journey in DEFIN
                                             for path in journey_paths(DEFINITION, journey)]
 
 FACE_PAGE = "人脸核验"
+FACE_BEGIN = "开始人脸核验"
 
 # ------------------------------------------------------------------ who walks, and what they type
 
@@ -391,6 +392,11 @@ def press(page: Page, label: str, face: str, look: Looks) -> None:
     with page.expect_navigation():
         page.get_by_role("main").get_by_role("button", name=label, exact=True).click()
     if heading(page, FACE_PAGE).count():
+        begin = page.get_by_role("button", name=FACE_BEGIN)
+        if begin.count():                     # a page that needed the check was opened: a POST begins it
+            look("face check to begin")
+            with page.expect_navigation():
+                begin.click()
         look("face check")
         with page.expect_navigation():
             page.get_by_role("button", name=face).click()

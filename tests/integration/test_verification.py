@@ -60,11 +60,20 @@ def _past_the_guide_without_a_pass(citizen: Citizen, app: Any) -> None:
     app.state.store.records.remove(PASSES, pass_key(identity, "face_check"))
 
 
+def _check_begun(citizen: Citizen, shown: Any) -> Any:
+    """The screen a GET leads to begins nothing: 开始人脸核验 (a POST) begins the check, then its screen is shown."""
+    assert "开始人脸核验" in shown.text and "模拟核验通过" not in shown.text
+    begun = citizen.post(str(shown.url), {"_action": "begin"})
+    assert begun.url.path == shown.url.path and "模拟核验通过" in begun.text
+    return begun
+
+
 def test_a_page_that_needs_the_face_check_sends_a_citizen_without_a_pass_to_it_first(walker: tuple[Citizen, Any]) -> None:
     citizen, app = walker
     _past_the_guide_without_a_pass(citizen, app)
     shown = citizen.get("/j/adult/eligibility")
-    assert shown.url.path == "/j/adult/eligibility/verify" and "模拟核验通过" in shown.text
+    assert shown.url.path == "/j/adult/eligibility/verify"
+    shown = _check_begun(citizen, shown)
     passed = citizen.post(str(shown.url), {"result": "pass"})
     assert passed.url.path == "/j/adult/eligibility" and "申请资格校验" in passed.text
 
@@ -83,7 +92,7 @@ def test_a_failed_check_before_a_page_goes_back_to_the_guide_with_the_declared_m
         walker: tuple[Citizen, Any]) -> None:
     citizen, app = walker
     _past_the_guide_without_a_pass(citizen, app)
-    shown = citizen.get("/j/adult/eligibility")
+    shown = _check_begun(citizen, citizen.get("/j/adult/eligibility"))
     failed = citizen.post(str(shown.url), {"result": "fail"})
     assert "人脸核验未通过,请重新核验" in failed.text and "办事指南" in failed.text
     assert citizen.get("/j/adult/eligibility").url.path == "/j/adult/eligibility/verify"     # still no pass
@@ -103,6 +112,7 @@ def test_a_pass_is_kept_for_the_declared_minutes_then_asked_again(walker: tuple[
     app.state.store.records.remove(PASSES, key)                              # as if 31 minutes had passed
     again = citizen.get("/j/adult/pickup")
     assert again.url.path == "/j/adult/pickup/verify"
+    again = _check_begun(citizen, again)
     assert citizen.post(str(again.url), {"result": "pass"}).url.path == "/j/adult/pickup"
 
 
