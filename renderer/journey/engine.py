@@ -23,6 +23,7 @@ from renderer.store.base import utcnow as submission_now
 from renderer.versions.registry import VersionRegistry
 from widgets import WIDGETS
 
+FRONT, FRONT_FIELD = "front", "_front"      # a page reached by the journey's front door: its query and form field
 DEFAULT_BANNER = "您修改的信息需要补充“{title}”,填写完成后将返回信息确认"
 STALE_CONFIRM = "申请信息已在其他窗口修改,请核对以下最新信息后再提交"
 
@@ -96,10 +97,22 @@ class Engine:
     # ------------------------------------------------------------------ GET: reads only, the store is left as it was
 
     def front_door(self, identity: Identity, journey: Journey) -> Redirect:
-        """The journey's address opened (a home link, a bookmark): its first page on the draft's route, read only."""
+        """The journey's address opened (a home link, a bookmark): its first page on the draft's route, read only.
+        A side entrance (本人申领 from the guardian's guide) ends at the front door: the page is shown as if it had
+        ended (`?front=1`), and the next POST from it ends it in the store."""
         ev = self.evaluate(identity, journey)
+        front = ENTRY in ev.draft.facts
+        if front:
+            ev = self._through_front_door(ev)
         first = ev.pages_on_route[0] if ev.pages_on_route else ev.journey.pages[0]
-        return Redirect(page_url(ev.journey.id, first.id))
+        return Redirect(page_url(ev.journey.id, first.id) + (f"?{FRONT}=1" if front else ""))
+
+    def _through_front_door(self, ev: Evaluation) -> Evaluation:
+        """`ev` with the side entrance ended, in memory: a GET shows it, the POST that follows saves it."""
+        if ENTRY not in ev.draft.facts:
+            return ev
+        ev.draft.facts.pop(ENTRY)
+        return self.evaluate(ev.identity, ev.journey, ev.draft)
 
     def start(self, identity: Identity, journey: Journey, return_to: str | None = None) -> Redirect:
         """Enter through the front door by a button (a POST): the first page (the guide); its button resumes the
@@ -153,7 +166,7 @@ class Engine:
         `refused`: what this request asked to save was not saved (the answers being sent stay as they are)."""
         view = self.view(ev, page, Feedback())
         view.template, view.status = "submitting.html", 200 if settled else 202
-        view.data["interrupted"], view.data["settled"], view.data["refused"] = interrupted, settled, refused
+        view.extras.update(interrupted=interrupted, settled=settled, refused=refused)
         return view
 
     def pending_view(self, identity: Identity, journey: Journey) -> Redirect | PageView:
@@ -169,9 +182,12 @@ class Engine:
 
     @_conflicts_shown
     def show(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False,
-             why: bool = False, shown: str | None = None) -> Redirect | PageView:
-        """A page; `shown` names what the POST that redirected here said (renderer/journey/flash.py)."""
+             why: bool = False, shown: str | None = None, front: bool = False) -> Redirect | PageView:
+        """A page; `shown` names what the POST that redirected here said (renderer/journey/flash.py); `front`: it
+        was reached by the journey's front door (front_door)."""
         ev = self.evaluate(identity, journey)
+        if front:
+            ev = self._through_front_door(ev)
         journey = ev.journey          # the version this draft is on
         page = journey.page(page_id)
         settled = ev.draft.outcome or {}
@@ -190,7 +206,9 @@ class Engine:
         if answers.prepare(ev, page, keep=False):      # looked up what fields show (the system photo), kept nowhere
             ev = self.evaluate(identity, journey, ev.draft)
         banner = (page.banner or DEFAULT_BANNER.format(title=page.title)) if why else None
-        return self.view(ev, page, said or Feedback(), edit=edit, banner=banner)
+        view = self.view(ev, page, said or Feedback(), edit=edit, banner=banner)
+        view.extras["front"] = front
+        return view
 
     def redirect_after_post(self, identity: Identity, view: PageView) -> Redirect:
         """A POST's page, shown by the GET it redirects to: what it said is kept in the store until then."""
@@ -202,6 +220,8 @@ class Engine:
     def post(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any],
              edit: bool = False) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
+        if form.get(FRONT_FIELD) == "1":      # posted from a page shown through the front door: it ends here
+            ev = self._through_front_door(ev)
         journey = ev.journey          # the version this draft is on
         page = journey.page(page_id)
         if page is None or not ev.reachable(page):      # a stale tab: back to where the citizen really is
@@ -238,6 +258,8 @@ class Engine:
     def refresh(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
         """Keep what was typed and show the page again (a choice changed what is shown); no checks."""
         ev = self.evaluate(identity, journey)
+        if form.get(FRONT_FIELD) == "1":      # posted from a page shown through the front door: it ends here
+            ev = self._through_front_door(ev)
         journey = ev.journey          # the version this draft is on
         page = journey.page(page_id)
         if page is None or not ev.reachable(page):

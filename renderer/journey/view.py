@@ -66,6 +66,8 @@ class PageView:
     feedback: Feedback | None = None      # what a POST said: carried to the GET it redirects to
     edit: bool = False
     version: int | None = None            # the draft's version the page shows
+    # what the engine adds to the built variables (正在提交's state, the front door): in every language
+    extras: dict[str, Any] = field(default_factory=dict)
     _built: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
@@ -77,6 +79,7 @@ class PageView:
         built = self._built.get(language)
         if built is None:
             built = self._built[language] = self.build(language)
+        built.update(self.extras)
         return built
 
 

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from renderer.definition.model import Definition, Journey
 from renderer.definition.typed_text import typed_text
 from renderer.journey import flash, verification
-from renderer.journey.engine import Engine, PageView, Redirect
+from renderer.journey.engine import FRONT, Engine, PageView, Redirect
 from renderer.journey.pinning import VersionUnavailable
 from renderer.services.base import Identity
 from renderer.store.base import SubmissionPending, utcnow
@@ -289,7 +289,8 @@ def journey_page(request: Request, identity: Identity, journey: Journey, form: A
     edit = request.query_params.get("edit") == "1"
     if form is None:
         why, shown = request.query_params.get("why") == "1", request.query_params.get(flash.PARAM)
-        return page_response(request, engine(request).show(identity, journey, page_id, edit, why, shown))
+        front = request.query_params.get(FRONT) == "1"
+        return page_response(request, engine(request).show(identity, journey, page_id, edit, why, shown, front))
     return post_answer(request, identity, engine(request).post(identity, journey, page_id, form, edit))
 
 
