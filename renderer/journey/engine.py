@@ -1,25 +1,25 @@
 """What happens when a citizen opens or posts a page, independent of HTTP: the web layer renders the answer."""
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from renderer.definition.model import Button, Definition, Journey, Page, Route
 from renderer.definition.typed_text import ascii_digits
 from renderer.journey import answers, flash, submission, verification
 from renderer.journey.answers import CONFLICT_FIELD, CONFLICT_MESSAGE
 from renderer.journey.calls import fill, run_call
-from renderer.journey.drafts import DraftConflict, Drafts, form_version, stale_confirm
+from renderer.journey.conflicts import conflicts_shown
+from renderer.journey.drafts import Drafts, form_version, stale_confirm
+from renderer.journey.engine_checks import VerificationSteps
+from renderer.journey.engine_results import Settling
 from renderer.journey.evaluation import ENTRY, RECORDS, RETURN, Draft, Evaluation, condition
 from renderer.journey.links import link_url, return_url
-from renderer.journey.pinning import definition_for, start_again_on_today
-from renderer.journey.results import result_view
+from renderer.journey.pinning import definition_for
 from renderer.journey.view import Feedback, PageView, Redirect, outcome_env, page_url, page_view
 from renderer.journey.walks import Walks
 from renderer.services.base import Identity, Outcome, Services
 from renderer.services.registry import SERVICES
-from renderer.store.base import utcnow as submission_now
 from renderer.versions.registry import VersionRegistry
 from widgets import WIDGETS
 
@@ -28,21 +28,10 @@ DEFAULT_BANNER = "您修改的信息需要补充“{title}”,填写完成后将
 STALE_CONFIRM = "申请信息已在其他窗口修改,请核对以下最新信息后再提交"
 
 
-Answer = TypeVar("Answer")
+class Engine(VerificationSteps, Settling):
+    """What a GET or POST of a journey does, independent of HTTP (verification steps and what follows a
+    submission are in engine_checks.py and engine_results.py)."""
 
-
-def _conflicts_shown(method: Callable[..., Answer]) -> Callable[..., Answer]:
-    """A save that collided with another tab's: the other's answers were kept; show the page again with them."""
-    @functools.wraps(method)
-    def guarded(self: Engine, identity: Identity, journey: Journey, page_id: str, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, identity, journey, page_id, *args, **kwargs)
-        except DraftConflict as conflict:
-            return self.conflict_view(identity, journey, page_id, conflict.keys)
-    return guarded
-
-
-class Engine:
     def __init__(self, definition: Definition | None, services: Services, store: Any,
                  versions: VersionRegistry | None = None) -> None:
         self.services, self.store = services, store
@@ -144,43 +133,7 @@ class Engine:
             page_id = (ev.first_incomplete() or target.pages[0]).id
         return Redirect(page_url(journey_id, page_id))
 
-    def _sent_application(self, ev: Evaluation, page: Page, settle: bool) -> Redirect | PageView | None:
-        """Back on 信息确认 after 确认提交: 正在提交 while it is being sent; once it is settled, the result (`settle`,
-        a POST: the draft records it) or, on a GET, a button that asks for it (a GET leaves the draft as it is)."""
-        application = submission.current(ev)
-        if application is None or application.status == "failed":
-            return None
-        button = next((b for b in page.buttons if any(c.service == "submit_application" for c in b.calls)), None)
-        if button is None:
-            return None
-        if application.settled and settle:
-            return self._route(ev, page, button, submission.outcome_of(application), Feedback(), False)
-        if application.settled:
-            return self.submitting_view(ev, page, settled=True)
-        return self.submitting_view(ev, page, application.lease_until is None
-                                    or application.lease_until <= submission_now())
-
-    def submitting_view(self, ev: Evaluation, page: Page, interrupted: bool = False, settled: bool = False,
-                        refused: bool = False) -> PageView:
-        """正在提交: what is happening and what to do; the page looks again by itself until there is a result.
-        `refused`: what this request asked to save was not saved (the answers being sent stay as they are)."""
-        view = self.view(ev, page, Feedback())
-        view.template, view.status = "submitting.html", 200 if settled else 202
-        view.extras.update(interrupted=interrupted, settled=settled, refused=refused)
-        return view
-
-    def pending_view(self, identity: Identity, journey: Journey) -> Redirect | PageView:
-        """A save refused because the draft's application is being sent (the store's SubmissionPending, from any
-        request of this journey): 正在提交 on its 信息确认, saying that nothing was saved."""
-        ev = self.evaluate(identity, journey)
-        confirm = next((p for p in ev.journey.pages if p.is_confirm), None)
-        application = submission.current(ev)
-        if confirm is None or application is None:
-            return Redirect(page_url(ev.journey.id, ev.journey.pages[0].id))
-        interrupted = application.lease_until is None or application.lease_until <= submission_now()
-        return self.submitting_view(ev, confirm, interrupted, refused=True)
-
-    @_conflicts_shown
+    @conflicts_shown
     def show(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False,
              why: bool = False, shown: str | None = None, front: bool = False) -> Redirect | PageView:
         """A page; `shown` names what the POST that redirected here said (renderer/journey/flash.py); `front`: it
@@ -216,7 +169,7 @@ class Engine:
 
     # ------------------------------------------------------------------ POST
 
-    @_conflicts_shown
+    @conflicts_shown
     def post(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any],
              edit: bool = False) -> Redirect | PageView:
         ev = self.evaluate(identity, journey)
@@ -254,7 +207,7 @@ class Engine:
             return self.view(ev, page, feedback, edit=edit)
         return self._press(ev, page, buttons[index], index, form, feedback, edit)
 
-    @_conflicts_shown
+    @conflicts_shown
     def refresh(self, identity: Identity, journey: Journey, page_id: str, form: Mapping[str, Any]) -> Redirect | PageView:
         """Keep what was typed and show the page again (a choice changed what is shown); no checks."""
         ev = self.evaluate(identity, journey)
@@ -374,100 +327,6 @@ class Engine:
         self.save(ev)
         feedback.popup, feedback.outcome, feedback.message = route.popup, outcome, route.message
         return self.view(ev, page, feedback, edit=edit)
-
-    # ------------------------------------------------------------------ verifications (the face check)
-
-    def _verified_first(self, ev: Evaluation, page: Page, edit: bool = False) -> Redirect | None:
-        """A page that needs a verification this citizen has no valid pass for: the check first, then the page."""
-        needed = verification.missing(ev, page.id)
-        if needed is None:
-            return None
-        url = verification.begin(ev, needed.service, page.id, edit=edit)
-        self.save(ev)
-        return Redirect(url)
-
-    def verify_screen(self, identity: Identity, journey: Journey, page_id: str) -> verification.Screen | None:
-        """What the verification screen of this page shows (read only): the check begun, or the button that begins
-        the one the page needs; None when nothing is asked there."""
-        ev = self.evaluate(identity, journey)
-        begun = verification.pending(ev, page_id)
-        if begun is not None:
-            return verification.Screen(begun.service, begun=True)
-        page = ev.journey.page(page_id)
-        needed = verification.missing(ev, page_id) if page is not None and ev.reachable(page) else None
-        return verification.Screen(needed.service, begun=False) if needed is not None else None
-
-    @_conflicts_shown
-    def verify_begin(self, identity: Identity, journey: Journey, page_id: str, edit: bool = False) -> Redirect:
-        """开始人脸核验 pressed on the screen of a page that needs the check: the check begins (a POST, never a GET)."""
-        ev = self.evaluate(identity, journey)
-        page = ev.journey.page(page_id)
-        if page is None or not ev.reachable(page):
-            return Redirect(page_url(ev.journey.id, (ev.first_incomplete() or ev.journey.pages[0]).id))
-        return self._verified_first(ev, page, edit) or Redirect(page_url(ev.journey.id, page_id, edit=edit))
-
-    @_conflicts_shown
-    def verify_done(self, identity: Identity, journey: Journey, page_id: str,
-                    form: Mapping[str, Any]) -> Redirect | PageView:
-        """The verification's screen answered: on to the page or the button's calls, or back with a message."""
-        ev = self.evaluate(identity, journey)
-        journey = ev.journey          # the version this draft is on
-        page, check = journey.page(page_id), verification.pending(ev, page_id)
-        if page is None or check is None or (check.button is not None and check.button >= len(page.buttons)):
-            return self.start(identity, journey)
-        passed = verification.complete(ev, check, {"result": str(form.get("result", ""))})
-        failed = Feedback(message=verification.failed_message(journey, check.service))
-        if check.button is None:       # the engine asked for it before a page that needs it
-            self.save(ev)
-            if not passed:
-                return self.view(self.evaluate(identity, journey, ev.draft), journey.pages[0], failed)
-            return Redirect(page_url(journey.id, page_id, edit=check.edit))
-        button = page.buttons[check.button]
-        if not passed:
-            code = str(SERVICES[check.service].failed)
-            if code in button.on:
-                return self._route(ev, page, button, Outcome(code), Feedback(), check.edit)
-            self.save(ev)
-            return self.view(ev, page, failed, edit=check.edit)
-        done = (*check.done, check.service)
-        rest = self._checks_to_ask(ev, button, done)
-        if rest:
-            url = verification.begin(ev, rest[0], page_id, check.button, check.edit, done)
-            self.save(ev)
-            return Redirect(url)
-        return self._continue(ev, page, button, list(button.calls), form, Feedback(), check.edit)
-
-    # ------------------------------------------------------------------ results
-
-    def result(self, identity: Identity, journey: Journey, result_id: str) -> Redirect | dict[str, Any]:
-        ev = self.evaluate(identity, journey)
-        journey = ev.journey          # the version this draft is on
-        outcome = ev.draft.outcome or {}
-        result = journey.results.get(result_id)
-        if result is None or outcome.get("result") != result_id:
-            return self.front_door(identity, journey)
-        return result_view(journey, result, {**ev.env, "outcome": outcome},
-                           lambda link: link_url(self.definition.journeys, ev, None, link))
-
-    def start_again(self, identity: Identity, journey: Journey) -> Redirect:
-        """按最新规则重新办理: a draft whose version no longer loads moves to today's forms, answers kept where they
-        still fit (renderer/journey/pinning.py); any other draft is left as it is."""
-        draft = self.drafts.load(identity.key, journey.id)
-        if self.versions.get(draft.form_version or "") is None and self.versions.unloadable(draft.form_version):
-            start_again_on_today(self.definition, journey.id, draft)
-            self.drafts.save(identity.key, journey.id, draft)
-        return self.front_door(identity, journey)
-
-    def restart(self, identity: Identity, journey: Journey) -> Redirect:
-        """返回首页 after a result: a finished application's draft is cleared; a failed one is kept."""
-        ev = self.evaluate(identity, journey)
-        journey = ev.journey          # the version this draft is on
-        if ev.draft.outcome and ev.draft.outcome.get("code") == "ok":
-            ev.draft = ev.draft.fresh(self.definition.version)      # a new application starts on today's forms
-        ev.draft.outcome = None
-        ev.draft.done.pop(journey.pages[0].id, None)     # the guide is read and agreed again
-        self.save(ev)
-        return Redirect(page_url(journey.id, journey.pages[0].id))
 
     # ------------------------------------------------------------------ the view model
 
