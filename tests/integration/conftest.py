@@ -80,12 +80,16 @@ class Citizen:
     def errors(self) -> list[str]:
         return re.findall(r'<p class="error" id="[^"]+">([^<]+)</p>', self.last.text)
 
-    def walk_to_confirm(self, city: str = "广州市", until: str = "confirm") -> Any:
-        """Through the adult journey to 信息确认, or stop on the page `until` (e.g. 'pickup': halfway)."""
+    def through_eligibility(self, city: str = "广州市") -> Any:
+        """The adult guide agreed, the face check passed, 资格校验 pressed for `city`: where that leads."""
         self.get("/j/adult")
         self.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
         self.post(str(self.last.url), {"result": "pass"})
-        self.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": city})
+        return self.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": city})
+
+    def walk_to_confirm(self, city: str = "广州市", until: str = "confirm") -> Any:
+        """Through the adult journey to 信息确认, or stop on the page `until` (e.g. 'pickup': halfway)."""
+        self.through_eligibility(city)
         image = make_placeholder_portrait("id")
         self.post("/j/adult/documents", {"_action": "button:0", "documents.choice": "id_card"},
                   files={"documents.id_card.0": ("a.jpg", image, "image/jpeg"),

@@ -164,10 +164,7 @@ def test_every_spelling_of_a_photo_receipt_fetches_that_photo(wang_at_confirm: C
 @pytest.fixture
 def chen_on_documents(citizen: Citizen) -> Citizen:
     citizen.sign_in(CHEN)
-    citizen.get("/j/adult")
-    citizen.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
-    citizen.post(str(citizen.last.url), {"result": "pass"})
-    citizen.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": "广州市"})
+    citizen.through_eligibility()
     image = make_placeholder_portrait("permit")
     citizen.post("/j/adult/documents", {"documents.choice": "hk_permit", "_action": "field:documents:upload"},
                  files={"documents.hk_permit.0": ("a.jpg", image, "image/jpeg"),

@@ -40,10 +40,7 @@ def test_an_error_is_answered_by_a_redirect_whose_page_shows_it_on_every_reload(
 def _to_details(citizen: Citizen, number: str = ZHANG) -> None:
     """Signed in, on 申请信息 with no phone number verified yet (walk_to_confirm's first steps)."""
     citizen.sign_in(number)
-    citizen.get("/j/adult")
-    citizen.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
-    citizen.post(str(citizen.last.url), {"result": "pass"})
-    citizen.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": "广州市"})
+    citizen.through_eligibility()
     image = make_placeholder_portrait("id")
     citizen.post("/j/adult/documents", {"_action": "button:0", "documents.choice": "id_card"},
                  files={"documents.id_card.0": ("a.jpg", image, "image/jpeg"),

@@ -173,10 +173,7 @@ def test_one_person_one_card_across_journeys_and_sign_ins(tmp_path: Path, databa
         first.post("/j/adult/confirm", {"_action": "button:0"})
         assert "提交成功" in first.last.text
         again = signed_in(server)
-        again.get("/j/adult")
-        again.post("/j/adult/guide", {"_action": "button:0", "agreed": "1"})
-        again.post(str(again.last.url), {"result": "pass"})
-        again.post("/j/adult/eligibility", {"_action": "button:0", "intended_city": "广州市"})
+        again.through_eligibility()
         assert HAS_APPLICATION in again.last.text and 'action="/status"' in again.last.text     # 制卡进度查询
         # 王芳 applies for 李小明; applying for him again stops at the minor's 资格校验
         guardian = signed_in(server, WANG_FANG)
