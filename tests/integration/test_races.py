@@ -138,6 +138,7 @@ def test_an_edit_while_the_application_is_sent_is_refused_not_dropped(tmp_path: 
         edit = tab_b.post("/j/adult/details?edit=1", {**DETAILS, "_version": tab_b.version(), "bank": "农业银行"})
         sending.join(timeout=20)
         assert "正在提交" in edit.text and "本次修改未保存" in edit.text, edit.text[:500]
+        assert 'content="3;url=/j/adult/confirm' in edit.text      # it looks again at 信息确认, not at this page
         assert "提交成功" in tab_a.last.text
         store = open_store(database)
         try:
