@@ -28,7 +28,7 @@ class Settling(EngineSteps):
         if button is None:
             return None
         if application.settled and settle:
-            return self._route(ev, page, button, submission.outcome_of(application), Feedback(), False)
+            return self._route(ev, page, button, submission.settled(ev, application), Feedback(), False)
         if application.settled:
             return self.submitting_view(ev, page, settled=True)
         return self.submitting_view(ev, page, application.lease_until is None

@@ -57,7 +57,7 @@ def submit(ev: Evaluation, journey_id: str, payload: dict[str, Any]) -> Outcome:
     claim = ev.store.claim_submission(ev.identity.key, journey_id, applicant, key, payload,
                                       form_version=ev.definition.version or None, draft_version=ev.draft.version)
     if claim.action == "done":
-        return outcome_of(claim.application)
+        return settled(ev, claim.application)
     if claim.action == "wait":
         return Outcome(SUBMITTING)
     if claim.action == "stale":
@@ -71,8 +71,17 @@ def submit(ev: Evaluation, journey_id: str, payload: dict[str, Any]) -> Outcome:
     now = ev.store.finish_submission(sent.id, sent.attempt, status, outcome.reason,
                                      outcome.data.get("application_id"), uploads_kept=upload_ids(sent.payload))
     if now.attempt != sent.attempt or now.status != status:      # the lease ran out and another claim took over
-        return outcome_of(now) if now.settled else Outcome(SUBMITTING)
+        return settled(ev, now) if now.settled else Outcome(SUBMITTING)
+    if now.settled:
+        ev.draft.facts.pop(SUBMISSION, None)
     return outcome
+
+
+def settled(ev: Evaluation, application: Application) -> Outcome:
+    """A settled application's answer; the draft lets go of its key, so whatever the journey routes the answer to
+    (a result, a popup), a new attempt is a new application."""
+    ev.draft.facts.pop(SUBMISSION, None)
+    return outcome_of(application)
 
 
 def upload_ids(payload: Any) -> Iterable[str]:

@@ -52,7 +52,6 @@ SERVICES: Mapping[str, Service] = MappingProxyType({s.name: s for s in (
             args={"city": "the intended issuing city", "applicant": "the minor's ID number",
                   "applicant_name": "the minor's name", "relationship": "the guardian's relationship to the minor"},
             outcomes={"has_application": "the applicant already holds a card, or an application for one (一人一卡)",
-                      "under_age": "the citizen is too young to apply for themselves: a guardian applies",
                       "cards_elsewhere": "cards from other Guangdong cities must be cleaned up first",
                       "ineligible": "no insurance record was found",
                       "unknown_applicant": "the minor is not on record as the guardian's",

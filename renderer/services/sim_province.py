@@ -23,6 +23,7 @@ SIM_MEMORY = dt.timedelta(days=30)      # how long the simulated back office rem
 DEFAULT_TIMEOUT = 10.0                  # s: a call's deadline; the province drops a request it cannot answer in time
 ADULT_AGE = 16                          # younger applicants apply through a guardian (代未成年子女办理)
 HAS_APPLICATION = "您已存在社保卡申领记录,请勿重复申请,可通过【制卡进度查询】查看办理进度"
+NOT_INSURED = "未查询到您的参保信息"
 UNDER_AGE = "申领人未满16周岁,请由法定监护人通过【代未成年子女办理】为其申领社保卡"
 
 
@@ -95,7 +96,7 @@ class SimulatedProvincial:
         if self._busy("precheck"):
             return outcome("precheck", "unavailable")
         if persona is None:
-            return outcome("precheck", "ineligible", "未查询到您的参保信息")
+            return outcome("precheck", "ineligible", NOT_INSURED)
         if persona.outcome == "not_online":
             return outcome("precheck", "not_online")       # the popup says why, from the resident type
         if persona.outcome == "has_application":     # an application record the pre-check knows of
@@ -108,14 +109,16 @@ class SimulatedProvincial:
         if self._busy("eligibility"):
             return outcome("eligibility_check", "unavailable")
         if persona is None:
-            return outcome("eligibility_check", "ineligible", "未查询到您的参保信息")
+            return outcome("eligibility_check", "ineligible", NOT_INSURED)
         if applicant:
             return self._minor(persona, applicant, applicant_name, relationship)
-        if under_age(identity.id_number):
-            return outcome("eligibility_check", "under_age", UNDER_AGE)
+        if under_age(identity.id_number):        # the guide's guard says so first; the province holds to it too
+            return outcome("eligibility_check", "ineligible", UNDER_AGE)
+        if persona.outcome == "not_insured":
+            return outcome("eligibility_check", "ineligible", NOT_INSURED)
         if self._holds_card(identity.id_number):
             return outcome("eligibility_check", "has_application", HAS_APPLICATION)
-        if persona.outcome == "cards_elsewhere" and not self._cleaned(identity.id_number):
+        if persona.raw.get("cards") and not self._cleaned(identity.id_number):
             cities = "、".join(str(c["issuing_city"]) for c in persona.raw.get("cards") or [])
             return outcome("eligibility_check", "cards_elsewhere", f"您名下已有{cities}发行的社保卡")
         return OK
@@ -129,8 +132,13 @@ class SimulatedProvincial:
         if relationship and relationship != child.get("relationship"):
             return outcome("eligibility_check", "relationship_mismatch",
                            f"登记的监护关系与所选“{relationship}”不一致,请核对")
+        if child.get("outcome") == "not_insured":
+            return outcome("eligibility_check", "ineligible", NOT_INSURED)
         if self._holds_card(number):
             return outcome("eligibility_check", "has_application", HAS_APPLICATION)
+        if child.get("cards"):
+            cities = "、".join(str(c["issuing_city"]) for c in child["cards"])
+            return outcome("eligibility_check", "cards_elsewhere", f"申领人名下已有{cities}发行的社保卡")
         record = {"name": child["name"], "birth_date": child.get("birth_date"),
                   "household_registration_date": child.get("household_registration_date"),
                   "id_type": child.get("id_type")}
@@ -156,9 +164,14 @@ class SimulatedProvincial:
     def submit_cleanup(self, identity: Identity, cards: list[dict[str, Any]]) -> Outcome:
         if self._busy("submit_cleanup"):
             return outcome("submit_cleanup", "unavailable")
-        expected = {c["card_number"] for c in self.cards_to_clean(identity)}
+        on_record = self.cards_to_clean(identity)
+        expected = {c["card_number"] for c in on_record}
         if not expected or {str(c.get("card_number")) for c in cards} != expected:
             return outcome("submit_cleanup", "rejected", "待清理的社保卡信息已变化,请重新办理")
+        lost = [c for c in on_record if c["status"] == "挂失"]
+        if lost:        # a card reported lost cannot be cancelled here: it is released at its city first
+            return outcome("submit_cleanup", "rejected",
+                           f"您名下{lost[0]['issuing_city']}发行的社保卡处于挂失状态,暂不能清理,请先到该市社保卡服务网点办理解挂")
         self.records.put("sim.cleaned", person_key(identity.id_number), {"at": _now().isoformat()},
                          _now() + SIM_MEMORY)
         return outcome("submit_cleanup", "ok",
@@ -179,7 +192,7 @@ class SimulatedProvincial:
                 answer = seen if seen.get("key") == idempotency_key else {"code": "has_application",
                                                                           "reason": HAS_APPLICATION}
                 return seen, dt.datetime.fromisoformat(seen["until"]), answer
-            if persona is not None and persona.outcome == "holds_card":
+            if persona is not None and persona.outcome in ("holds_card", "applied_elsewhere"):
                 held = {"code": "has_application", "reason": HAS_APPLICATION}
                 return held, _now() + SIM_MEMORY, held
             if not guardian and under_age(applicant):

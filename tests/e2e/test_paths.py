@@ -54,6 +54,9 @@ JIANG_LIZHI = {"id": "440304198709234462", "phone": "13644445555"}
 LIU_YANG = {"id": "440106199107071535", "phone": "13755556666"}
 JOHN_SMITH = {"id": "USA110088042512", "phone": "13800138000"}
 ZHOU_MIN = {"id": "440106198806061518", "phone": "13622220000"}            # holds a card already
+WU_NA = {"id": "440106199208082516", "phone": "13644440000"}               # no insurance record
+ZHENG_HAO = {"id": "440104199001014556", "phone": "13655550000"}           # applied through another channel
+HUANG_LI = {"id": "440106198602141620", "phone": "13666660000"}            # a card elsewhere reported lost
 ZHOU_JIANGUO = {"id": "440105198503151317", "phone": "13633330000",         # for his son, who holds one
                 "samples": {"法定监护人与申领人关系": "父亲", "申领人姓名": "周小军", "证件类型": "户口簿",
                             "证件号码": "440105201609103318"}}
@@ -97,29 +100,20 @@ def how_to_cause(journey: Journey, path: JourneyPath) -> Walk:
         return Walk(eligible, failing=failing_call(journey, path))
     if code == "has_application":
         return has_application(journey, path)
-    if code == "under_age":
-        pytest.skip("under_age on 申请资格校验: the province's own answer for an applicant under 16; the guide's guard "
-                    "(age(birth_date_of(person.id_number)) < 16) refuses such a citizen first, on the guide — "
-                    "tests/integration/test_races.py::test_one_person_one_card_across_journeys_and_sign_ins")
     if code == "not_online":
         return Walk(JOHN_SMITH)
     if code == "cards_elsewhere":
-        if journey.id == "minor":
-            pytest.skip("cards_elsewhere on the minor 申领资格校验: the simulator answers a guardian's check for a "
-                        "child from the child's record only (SimulatedProvincial._minor), never cards_elsewhere")
-        return Walk(JIANG_LIZHI)
-    if code == "ineligible":
-        pytest.skip("ineligible: the simulator answers it only for a person it does not know, and sign-in "
-                    "knows only the personas")
+        return Walk(ZHOU_JIANGUO, samples=child("周小玲", "440105201702033414")) if journey.id == "minor" \
+            else Walk(JIANG_LIZHI)
+    if code == "ineligible":        # no insurance record: 吴娜, or 周建国's son 周小强
+        return Walk(ZHOU_JIANGUO, samples=child("周小强", "440105201807203520")) if journey.id == "minor" \
+            else Walk(WU_NA)
     if code == "rejected":
-        if journey.id == "adult":
-            return Walk(ZHAO_MIN)
         if journey.id == "cleanup":
-            pytest.skip("rejected on 一人一卡清理: the simulator refuses only when the cards changed between showing "
-                        "and submitting; a cleanup finished in a second tab empties cards_to_clean, so the stale tab's "
-                        "清理 finds 确认信息 unreachable and is sent back to 办事指南 before any service is called")
-        pytest.skip(f"rejected on {journey.id}: no persona's applicant is submit_rejected (the children of "
-                    "personas.yaml are all eligible)")
+            return Walk(HUANG_LI)       # one of her cards is reported lost: 清理 is refused with the reason
+        if journey.id == "minor":
+            return Walk(ZHOU_JIANGUO, samples=child("周小华", "440105201405123026"))
+        return Walk(ZHAO_MIN)
     if code == "unknown_applicant":
         return Walk(WANG_FANG, samples={"申领人姓名": "李小华"})          # not the name on record for that number
     if code == "relationship_mismatch":
@@ -129,15 +123,19 @@ def how_to_cause(journey: Journey, path: JourneyPath) -> Walk:
 
 def has_application(journey: Journey, path: JourneyPath) -> Walk:
     """One person, one card: the pre-check knows 刘洋's application; 资格校验 knows the cards the province accepted
-    (周敏's, 周小军's); at 确认提交 it is the store's own rule."""
+    (周敏's, 周小军's); at 确认提交 the province has one from another channel meanwhile (郑浩's, 周小明's)."""
     last = path.pages[-1]
     if last == journey.pages[0].id:
         return Walk(LIU_YANG)
     if page_def(journey, last).is_confirm:
-        pytest.skip("has_application on 确认提交: the store's one-card constraint, met only when another application "
-                    "for the same applicant is accepted between 资格校验 and 确认提交 — "
-                    "tests/integration/test_races.py::test_the_store_holds_one_card_even_when_the_province_forgets")
+        return Walk(ZHOU_JIANGUO, samples=child("周小明", "440105201509093319")) if journey.id == "minor" \
+            else Walk(ZHENG_HAO)
     return Walk(ZHOU_JIANGUO) if journey.id == "minor" else Walk(ZHOU_MIN)
+
+
+def child(name: str, number: str) -> dict[str, str]:
+    """周建国 applies for this child of his (户口簿, a photo the system holds)."""
+    return {"申领人姓名": name, "证件号码": number}
 
 
 def failing_call(journey: Journey, path: JourneyPath) -> str:
