@@ -18,6 +18,7 @@ SUBMISSION = "_submission"      # facts key: the idempotency key of this draft's
 SUBMITTING = "submitting"       # outcome code: another request is sending it; show 正在提交
 STALE = "stale"                 # outcome code: another tab changed the answers since this 信息确认 was read
 HELD = "has_application"        # outcome code: the applicant holds another card (one person, one card)
+HELD_REASON = "申领人已有社保卡或正在办理的申领,请勿重复申请"      # shown where a journey does not route HELD
 # the province's answer → the application's state; any other answer: failed (nothing was received)
 STATUS_OF = {"ok": "accepted", "rejected": "rejected", HELD: "rejected"}
 
@@ -63,7 +64,7 @@ def submit(ev: Evaluation, journey_id: str, payload: dict[str, Any]) -> Outcome:
     if claim.action == "stale":
         return Outcome(STALE)
     if claim.action == "held":       # the store's own rule, whatever the province would say
-        return Outcome(HELD, claim.application.reason)
+        return Outcome(HELD, HELD_REASON)
     ev.draft.version = claim.draft_version       # the claim moved the stored draft on, its content unchanged
     sent = claim.application
     outcome = ev.services.provincial.submit(ev.identity, sent.payload, idempotency_key=key)

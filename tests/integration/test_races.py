@@ -83,16 +83,13 @@ def test_more_concurrent_requests_than_the_pool_has_connections_all_complete(tmp
         citizen = signed_in(server)
         citizen.walk_to_confirm()
         tabs = [twin(citizen, server) for _ in range(16)]
-        started = time.monotonic()
         with ThreadPoolExecutor(16) as pool:
             shown = list(pool.map(lambda tab: tab.client.get("/j/adult/confirm").status_code, tabs))
             pressed = list(pool.map(lambda tab: tab.client.post(
                 "/j/adult/confirm", data={"_csrf": citizen.csrf, "_action": "button:0"}), tabs))
-        took = time.monotonic() - started
-        assert shown == [200] * 16
+        assert shown == [200] * 16       # before, each held one connection and waited for a second: 30 s, then 500
         assert all(r.status_code in (200, 202) for r in pressed), [r.status_code for r in pressed]
         assert sum("提交成功" in r.text for r in pressed) >= 1
-        assert took < 25, f"{took:.1f} s: requests waited for the pool"
         assert statuses(postgres) == [("adult", ZHANG, "accepted")]
     finally:
         server.stop()

@@ -68,3 +68,25 @@ def test_the_models_tables_are_what_the_migrations_make(database_url: str) -> No
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     store.close()
     assert differences == []
+
+
+def test_one_card_per_applicant_keeps_the_first_of_older_duplicates(tmp_path: Path) -> None:
+    """Before 0005 a person could hold several accepted applications (one per journey, one after another): the
+    upgrade keeps the first as it is, marks the others `duplicate` (the operator finds them), and adds the index."""
+    db = Database(database_url(tmp_path / "before.sqlite3"))
+    migrate.upgrade(db, "0004")
+    with db.write() as conn:
+        for n, (journey, status) in enumerate([("adult", "accepted"), ("minor", "accepted"), ("adult", "rejected"),
+                                               ("adult", "accepted")]):
+            conn.exec_driver_sql(
+                "INSERT INTO applications (owner, journey, applicant, token, payload, status, attempts, created_at) "
+                f"VALUES ('me', '{journey}', '440105201208203422', 'token-{n}', '{{}}', '{status}', 1, "
+                "CURRENT_TIMESTAMP)")
+    db.dispose()
+    store = open_store(tmp_path / "before.sqlite3")
+    try:
+        assert [a.status for a in store.applications_of("me")] == ["accepted", "duplicate", "rejected", "duplicate"]
+        again = store.claim_submission("me", "adult", "440105201208203422", "token-new-0123456789", {})
+        assert again.action == "held" and again.application.token == "token-0"
+    finally:
+        store.close()
